@@ -1,0 +1,47 @@
+/**
+ * The dashboard's own audit vocabulary: a closed list of `resource.verb` actions, used by the
+ * writer, the filters and the labels alike. Ingested events carry their source's own actions.
+ */
+export const DASHBOARD_ACTIONS = {
+  'auth.sign_in': 'Signed in',
+  'auth.sign_in_failed': 'Sign-in failed',
+  'auth.sign_out': 'Signed out',
+  'auth.locked_out': 'Account locked after failed sign-ins',
+  'user.create': 'Created user',
+  'user.role_change': 'Changed role',
+  'user.deactivate': 'Deactivated user',
+  'user.reactivate': 'Reactivated user',
+  'user.password_reset': 'Reset password',
+  'user.expiry_change': 'Changed access expiry',
+} as const;
+export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
+
+/** A field-level change. Values are any JSON; secrets are never recorded, only that they changed. */
+export type FieldChange = { field: string; old: unknown; new: unknown };
+
+export type ActorType = 'user' | 'service' | 'system' | 'anonymous';
+
+export type AuditActor = {
+  id: string | null;
+  name: string | null;
+  email: string | null;
+  type: ActorType;
+};
+
+export type RequestContext = {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+};
+
+export type DashboardEventInput = {
+  action: DashboardAction;
+  outcome?: 'success' | 'failure';
+  actor: AuditActor;
+  context: RequestContext;
+  sessionId?: string | null;
+  target?: { type: string; id: string; label?: string | null } | null;
+  changes?: FieldChange[];
+  reason?: string | null;
+  metadata?: Record<string, unknown>;
+};

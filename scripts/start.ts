@@ -1,0 +1,135 @@
+/**
+ * `npm start` (and `npm run dev` with --dev): the whole product in one process. Starts the
+ * embedded PostgreSQL unless DATABASE_URL is set, migrates, seeds the demo organisation on the
+ * first start only, builds when the sources changed, and serves Next.js behind a small HTTP
+ * wrapper that records the client address from the socket. Stops everything on SIGINT/SIGTERM.
+ */
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import next from 'next';
+import { createDb } from '@/db/client';
+import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedCluster } from '@/db/embedded';
+import { migrateDatabase } from '@/db/migrate';
+import { DEMO_USERS, seedDemo } from '@/db/seed';
+import { ROLE_LABELS } from '@/lib/authz';
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, clientAddress, parseTrustedProxies } from '@/lib/client-address';
+
+const root = process.cwd();
+const dev = process.argv.includes('--dev');
+const dataDir = path.resolve(process.env.WHOCHANGED_DATA_DIR ?? '.data');
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? '127.0.0.1';
+const log = (msg: string) => console.log(`[whochanged] ${msg}`);
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** Builds the production bundle when there is none or any source is newer than it. */
+function buildIfNeeded() {
+  const buildId = path.join(root, '.next', 'BUILD_ID');
+  const sources = ['app', 'components', 'lib', 'db', 'public', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'postcss.config.mjs'];
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  if (builtAt && Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) < builtAt) return;
+  log('building the dashboard (first start or sources changed)…');
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (result.status !== 0) throw new Error('next build failed');
+}
+
+async function main() {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
+  const trusted = parseTrustedProxies(process.env.TRUSTED_PROXY);
+
+  if (!process.env.AUTH_SECRET) {
+    const secret = await readOrCreateSecret(path.join(dataDir, 'auth-secret'));
+    process.env.AUTH_SECRET = secret.value;
+    console.warn(
+      `[whochanged] warning: AUTH_SECRET is not set; using ${secret.created ? 'a new secret generated into' : 'the secret in'} ${path.join(dataDir, 'auth-secret')}. Set AUTH_SECRET in production.`,
+    );
+  }
+
+  let cluster: EmbeddedCluster | null = null;
+  let ownerUrl = process.env.DATABASE_URL;
+  if (!ownerUrl) {
+    log(`starting the embedded PostgreSQL in ${path.join(dataDir, 'postgres')}…`);
+    cluster = await startEmbeddedPostgres(dataDir);
+    ownerUrl = cluster.ownerUrl;
+  } else {
+    log('using the PostgreSQL at DATABASE_URL');
+  }
+
+  let stopping = false;
+  let server: http.Server | null = null;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down…`);
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections?.();
+    if (cluster) await cluster.stop();
+    log('stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const appPassword = process.env.APP_DATABASE_URL ? undefined : (await readOrCreateSecret(path.join(dataDir, 'app-db-password'))).value;
+  const migratedAppUrl = await migrateDatabase(ownerUrl, appPassword);
+  const appUrl = process.env.APP_DATABASE_URL ?? migratedAppUrl;
+  log('database migrated');
+
+  // The demo password: DEMO_PASSWORD, else one generated at the first seed and kept (0600).
+  const demoPassword = process.env.DEMO_PASSWORD ?? (await readOrCreateSecret(path.join(dataDir, 'demo-password'), 12)).value;
+  const seedDb = createDb(appUrl, { max: 2 });
+  const seeded = await seedDemo(seedDb, demoPassword).finally(() => seedDb.$client.end());
+  if (seeded) log('seeded the demo organisation');
+
+  if (!dev) buildIfNeeded();
+  process.env.DATABASE_URL = appUrl;
+  const app = next({ dev, dir: root, hostname, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  server = http.createServer((req, res) => {
+    // Headers a client must never be able to set: our own client-address and request-id
+    // headers are overwritten here, and the internal middleware-subrequest marker is dropped.
+    delete req.headers['x-middleware-subrequest'];
+    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'] as string | undefined, trusted) ?? '';
+    const requestId = randomUUID();
+    req.headers[REQUEST_ID_HEADER] = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve) => server!.listen(port, hostname, resolve));
+
+  const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
+  const lines = [
+    '',
+    `  WhoChanged is running at ${url}`,
+    '',
+    '  Demo sign-ins:',
+    ...DEMO_USERS.map((u) => `    ${ROLE_LABELS[u.role].padEnd(20)} ${u.email}`),
+    `  Password:            ${demoPassword}`,
+    '',
+    '  Press Ctrl+C to stop.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(`[whochanged] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
