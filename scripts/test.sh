@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # `npm test`: every test — unit, integration against a real PostgreSQL, and Playwright in
-# Chromium against a production build. Stops at the first failing stage.
-set -euo pipefail
+# Chromium against a production build. Ends with one "N passed, N failed" line over all of them.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/ensure-browser.sh
+bash scripts/ensure-browser.sh || exit 1
+mkdir -p test-results
+status=0
+
 echo "[test] unit + integration (vitest)"
-npx vitest run
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+
 echo "[test] end-to-end (playwright, chromium)"
-npx playwright test
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+
+node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+exit $status
