@@ -13,7 +13,17 @@ export function createDb(url: string, options: { max?: number } = {}): Database 
   const client = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connection: { TimeZone: 'UTC', application_name: 'whochanged' },
+    connection: { TimeZone: 'UTC', DateStyle: 'ISO, YMD', application_name: 'whochanged' },
   });
   return drizzle({ client, schema, casing: 'snake_case' });
+}
+
+/**
+ * The postgres.js transaction under a drizzle transaction, for what drizzle does not wrap
+ * (COPY). Relies on drizzle's postgres-js session keeping its client as `session.client`.
+ */
+export function rawTransaction(tx: Tx): postgres.TransactionSql {
+  const client = (tx as unknown as { session?: { client?: postgres.TransactionSql } }).session?.client;
+  if (!client || typeof client.unsafe !== 'function') throw new Error('rawTransaction: not a drizzle postgres-js transaction');
+  return client;
 }

@@ -16,7 +16,7 @@ $$;
 CREATE FUNCTION audit_forbid_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit_events is append-only: % is not allowed', TG_OP
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'insufficient_privilege';
 END
 $$;

@@ -35,6 +35,7 @@ export type EventEnvelope = {
   sessionId: string | null;
   reason: string | null;
   metadata: Record<string, unknown>;
+  flags: string[];
 };
 
 /** UTC, millisecond precision, always `YYYY-MM-DDTHH:mm:ss.sssZ`. */

@@ -13,6 +13,9 @@ export const DASHBOARD_ACTIONS = {
   'user.reactivate': 'Reactivated user',
   'user.password_reset': 'Reset password',
   'user.expiry_change': 'Changed access expiry',
+  'source.create': 'Created source',
+  'api_key.create': 'Created API key',
+  'api_key.revoke': 'Revoked API key',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 
