@@ -53,6 +53,16 @@ function buildIfNeeded() {
 
 let cluster: EmbeddedCluster | null = null;
 
+/** Keeps the next three months of audit partitions ready while the server runs (checked hourly). */
+function keepPartitionsReady(appUrl: string) {
+  const maintenance = createDb(appUrl, { max: 1 });
+  const run = () =>
+    maintenance.$client`select ensure_audit_partitions(current_date, 4)`.catch((error: Error) =>
+      console.error(`[whochanged] could not create the next audit partitions: ${error.message}`),
+    );
+  setInterval(run, 3600_000).unref();
+}
+
 async function main() {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXY);
@@ -118,6 +128,7 @@ async function main() {
     void handle(req, res);
   });
   await new Promise<void>((resolve) => server!.listen(port, hostname, resolve));
+  keepPartitionsReady(appUrl);
 
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   writeFileSync(runtimeFile, JSON.stringify({ url, databaseUrl: appUrl, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });

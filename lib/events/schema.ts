@@ -132,6 +132,15 @@ export type EventProblem = { index: number; field: string; message: string };
 
 /** Validates one event; problems name the field path (e.g. `actor.time_zone`). */
 export function validateEvent(raw: unknown, index: number): { ok: true; event: ValidEvent } | { ok: false; problems: EventProblem[] } {
+  let bytes = 0;
+  try {
+    bytes = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
+  } catch {
+    return { ok: false, problems: [{ index, field: '(event)', message: 'is not serialisable JSON' }] };
+  }
+  if (bytes > MAX_EVENT_BYTES) {
+    return { ok: false, problems: [{ index, field: '(event)', message: `is ${bytes} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes` }] };
+  }
   const result = eventInputSchema.safeParse(raw);
   if (result.success) return { ok: true, event: result.data };
   return {

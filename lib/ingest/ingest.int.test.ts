@@ -1,0 +1,166 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '@/db/testing';
+import { verifyDatabase } from '@/lib/audit/verify';
+import { validateEvent, type ValidEvent } from '@/lib/events/schema';
+import { importFiles } from './bulk';
+import { bodyHash, ingestEvents } from './ingest';
+import { createSource } from './sources';
+
+const SETUP = {
+  actor: { id: 'system:test', name: 'test', email: null, type: 'system' as const },
+  context: { ip: null, userAgent: null, requestId: null },
+  sessionId: null,
+};
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/cloudtrail-stratus');
+
+function valid(raw: unknown): ValidEvent {
+  const result = validateEvent(raw, 0);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.event;
+}
+const event = (id: string, extra: Record<string, unknown> = {}) =>
+  valid({ id, occurred_at: '2026-03-14T09:26:53.589+05:30', action: 'employee.update', actor: { id: 'u1', name: 'Ravi' }, changes: [{ field: 'salary', old: 100, new: 120 }], ...extra });
+const records = (events: ValidEvent[]) => events.map((e, index) => ({ index, event: e }));
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.close());
+
+const newSource = (name: string) => t.db.transaction((tx) => createSource(tx, SETUP, { name, description: '' }));
+async function streamRows(streamId: string) {
+  return t.owner<{ seq: string; source_event_id: string }[]>`select seq, source_event_id from audit_events where stream_id = ${streamId} order by seq`;
+}
+
+describe('ingestEvents', () => {
+  it('concurrent batches into one stream give one gapless, valid chain', async () => {
+    const source = await newSource('concurrent');
+    await Promise.all(
+      [0, 1, 2, 3].map(async (worker) => {
+        for (let b = 0; b < 10; b++) {
+          const batch = Array.from({ length: 40 }, (_, i) => event(`w${worker}-b${b}-${i}`));
+          const outcome = await ingestEvents(t.db.$client, source, records(batch));
+          expect(outcome).toEqual({ ok: true, accepted: 40, duplicates: 0 });
+        }
+      }),
+    );
+    const rows = await streamRows(source.streamId);
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 1600 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.source_event_id)).size).toBe(1600);
+    const report = await verifyDatabase(t.db.$client);
+    expect(report.ok).toBe(true);
+  });
+
+  it('retries, sequential and concurrent, store each event once', async () => {
+    const source = await newSource('retries');
+    const batch = records(Array.from({ length: 30 }, (_, i) => event(`r-${i}`)));
+    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => ingestEvents(t.db.$client, source, batch)));
+    const accepted = outcomes.reduce((n, o) => n + (o.ok ? o.accepted : 0), 0);
+    expect(accepted).toBe(30);
+    expect(await ingestEvents(t.db.$client, source, batch)).toEqual({ ok: true, accepted: 0, duplicates: 30 });
+    expect(await streamRows(source.streamId)).toHaveLength(30);
+  });
+
+  it('the same id with another body is a conflict, in the batch or against what is stored, and nothing is stored', async () => {
+    const source = await newSource('conflicts');
+    expect(await ingestEvents(t.db.$client, source, records([event('a')]))).toMatchObject({ ok: true, accepted: 1 });
+    const against = await ingestEvents(t.db.$client, source, records([event('b'), event('a', { reason: 'other' })]));
+    expect(against).toEqual({ ok: false, conflicts: [{ index: 1, id: 'a', reason: 'this id was already stored with a different body' }] });
+    const inside = await ingestEvents(t.db.$client, source, records([event('c'), event('c', { reason: 'other' })]));
+    expect(inside.ok).toBe(false);
+    expect((await streamRows(source.streamId)).map((r) => r.source_event_id)).toEqual(['a']);
+  });
+
+  it('key order and spacing do not change the body hash; content does', () => {
+    const a = valid(JSON.parse('{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.b","actor":{"name":"x","id":"1"},"metadata":{"b":1,"a":2}}'));
+    const b = valid(JSON.parse('{"metadata":{"a":2,"b":1},"actor":{"id":"1","name":"x"},"action":"a.b","occurred_at":"2026-01-01T01:00:00+01:00","id":"k"}'));
+    expect(bodyHash(a).equals(bodyHash(b))).toBe(true);
+    expect(bodyHash(a).equals(bodyHash(valid({ ...JSON.parse('{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.c","actor":{}}') })))).toBe(false);
+  });
+
+  it('hashing does not depend on the process time zone', async () => {
+    const source = await newSource('timezones');
+    const saved = process.env.TZ;
+    try {
+      process.env.TZ = 'Asia/Kolkata';
+      const kolkata = bodyHash(event('tz-1'));
+      await ingestEvents(t.db.$client, source, records([event('tz-1'), event('tz-2')]));
+      process.env.TZ = 'UTC';
+      expect(bodyHash(event('tz-1')).equals(kolkata)).toBe(true);
+      await ingestEvents(t.db.$client, source, records([event('tz-3')]));
+      expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+    } finally {
+      process.env.TZ = saved;
+    }
+  });
+});
+
+describe('bulk import', () => {
+  const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => path.join(FIXTURES, f));
+
+  it('imports all 310 CloudTrail fixture events, keeps invalid values as given and flags them, and a re-import adds nothing', async () => {
+    await newSource('aws');
+    const rejects = path.join(os.tmpdir(), `rejects-${process.pid}.jsonl`);
+    const first = await importFiles(t.db, { source: 'aws', format: 'cloudtrail', files: fixtureFiles, rejectsFile: rejects });
+    expect(first).toMatchObject({ read: 310, stored: 310, duplicates: 0, rejected: 0 });
+    const flagged = await t.owner<{ actor_ip: string; flags: string[] }[]>`select actor_ip, flags from audit_events where actor_ip = '225.01.00.16' limit 1`;
+    expect(flagged[0]?.flags).toContain('invalid_ip:225.01.00.16');
+    const again = await importFiles(t.db, { source: 'aws', format: 'cloudtrail', files: fixtureFiles });
+    expect(again).toMatchObject({ read: 310, stored: 0, duplicates: 310, rejected: 0 });
+    expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+  });
+
+  it('lists rejected records with line and reason and still loads the valid ones; --all-or-nothing refuses the file', async () => {
+    await newSource('files');
+    const file = path.join(os.tmpdir(), `import-${process.pid}.jsonl`);
+    const good = (id: string) => JSON.stringify({ id, occurred_at: '2026-02-01T10:00:00Z', action: 'contact.update', actor: { name: 'x' } });
+    writeFileSync(file, [good('g1'), '{not json', good('g2'), JSON.stringify({ id: 'bad', occurred_at: '2026-02-30T00:00:00Z', action: 'contact.update', actor: {} }), good('g3')].join('\n') + '\n');
+    const rejects = path.join(os.tmpdir(), `rejects-${process.pid}-2.jsonl`);
+
+    const strict = await importFiles(t.db, { source: 'files', format: 'jsonl', files: [file], allOrNothing: true });
+    expect(strict).toMatchObject({ stored: 0, rejected: 2, refusedFiles: [file] });
+
+    const summary = await importFiles(t.db, { source: 'files', format: 'jsonl', files: [file], rejectsFile: rejects });
+    expect(summary).toMatchObject({ read: 5, stored: 3, rejected: 2 });
+    const listed = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason: string });
+    expect(listed.map((r) => r.line)).toEqual([2, 4]);
+    expect(listed[0]!.reason).toMatch(/invalid JSON/i);
+    expect(listed[1]!.reason).toMatch(/occurred_at: is not a real date/);
+  });
+});
+
+describe('npm run verify against real tampering (owner disables the guards)', () => {
+  let tamper: TestDatabase;
+  beforeAll(async () => {
+    tamper = await createTestDatabase();
+  });
+  afterAll(() => tamper.close());
+
+  it('names the first bad (stream, seq, reason) for an edit, and passes before it', async () => {
+    const source = await tamper.db.transaction((tx) => createSource(tx, SETUP, { name: 'victim', description: '' }));
+    await ingestEvents(tamper.db.$client, source, records(Array.from({ length: 20 }, (_, i) => event(`v-${i}`))));
+    expect((await verifyDatabase(tamper.db.$client)).ok).toBe(true);
+    await tamper.owner.begin(async (tx) => {
+      await tx.unsafe('alter table audit_events disable trigger user');
+      await tx`update audit_events set changes = '[{"field":"salary","old":100,"new":999}]' where stream_id = ${source.streamId} and seq = 7`;
+    });
+    const report = await verifyDatabase(tamper.db.$client);
+    expect(report.ok).toBe(false);
+    expect(report.streams.find((s) => s.name === 'source:victim')!.broken).toMatchObject({ seq: 7, reason: 'hash_mismatch' });
+  });
+
+  it('finds a deleted row', async () => {
+    const source = await tamper.db.transaction((tx) => createSource(tx, SETUP, { name: 'victim2', description: '' }));
+    await ingestEvents(tamper.db.$client, source, records(Array.from({ length: 10 }, (_, i) => event(`d-${i}`))));
+    await tamper.owner.begin(async (tx) => {
+      await tx.unsafe('alter table audit_events disable trigger user');
+      await tx`delete from audit_events where stream_id = ${source.streamId} and seq = 4`;
+    });
+    const report = await verifyDatabase(tamper.db.$client);
+    expect(report.streams.find((s) => s.name === 'source:victim2')!.broken).toMatchObject({ seq: 4, reason: 'gap' });
+  });
+});
