@@ -54,6 +54,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
       '-c', 'unix_socket_directories=',
       '-c', 'timezone=UTC',
       '-c', 'max_connections=200',
+      // Sized for an audit store on a developer machine (2 cores, 24 GiB): keep the hot indexes
+      // in memory, and let bulk loads run without a checkpoint every few seconds.
+      '-c', 'shared_buffers=1GB',
+      '-c', 'max_wal_size=8GB',
+      '-c', 'checkpoint_timeout=15min',
     ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),

@@ -52,9 +52,8 @@ export const apiKeys = pgTable(
 export const ingestIds = pgTable(
   'ingest_ids',
   {
-    sourceId: uuid()
-      .notNull()
-      .references(() => sources.id),
+    // No foreign key (migration 0004): only the authenticated source's id is ever written.
+    sourceId: uuid().notNull(),
     eventId: text().notNull(),
     bodyHash: bytea().notNull(),
   },

@@ -34,19 +34,20 @@ function genesisEnvelope(): EventEnvelope {
     sessionId: null,
     reason: null,
     metadata: { b: 2, a: [1, 'x', true] },
+    flags: [],
   };
 }
 const GENESIS_CANONICAL =
   '{"action":"user.create","actor":{"email":"ada@example.com","id":"11111111-2222-3333-4444-555555555555","ip":"203.0.113.7",' +
   '"name":"Ada Admin","timeZone":null,"type":"user","userAgent":"Mozilla/5.0"},"changes":[{"field":"role","new":"reviewer","old":null}],' +
-  '"metadata":{"a":[1,"x",true],"b":2},"occurredAt":"2026-01-15T09:30:00.123Z","outcome":"success","reason":null,' +
+  '"flags":[],"metadata":{"a":[1,"x",true],"b":2},"occurredAt":"2026-01-15T09:30:00.123Z","outcome":"success","reason":null,' +
   '"receivedAt":"2026-01-15T09:30:01.000Z","requestId":"req-1","seq":1,"sessionId":null,"sourceEventId":null,' +
   '"stream":"0190a3f2-7c1e-7d3a-9b2f-1c2d3e4f5a6b","target":{"id":"u-42","label":"bob@example.com","type":"user"}}';
 // Computed outside this codebase (Python hashlib over the text above), not copied from chain.ts.
-const GENESIS_LEAF = '67380b4e87c4f03cdfdc2e390ce545f4d6ee468b8f09c84f7aca57720b6ed2c4';
-const GENESIS_CHAIN = '5eacdd85274acfcce2ec12b6fbc3ce7c0da9c062740e79f7635856d3c94de21e';
+const GENESIS_LEAF = '36a66e3c40354182fce41b14f0bb072d2ef28bbce187cd3ef08713f332f625c3';
+const GENESIS_CHAIN = 'd5550b880bdab964d4e772644de1a1ccf7e47a957d5133bdb05b5a408a3010a2';
 
-/** Test vector 2: a unicode event chained on vector 1 (escapes, non-ASCII keys, U+2028, emoji). */
+/** Test vector 2: a unicode event chained on vector 1 (escapes, non-ASCII keys, U+2028, emoji, flags). */
 function unicodeEnvelope(): EventEnvelope {
   return {
     stream: STREAM,
@@ -63,16 +64,17 @@ function unicodeEnvelope(): EventEnvelope {
     sessionId: 's-1',
     reason: '\u202Eevil',
     metadata: { '😀': [], é: -0.5, note: 'line1\nline2\u2028tab\t\u001f' },
+    flags: ['invalid_ip:225.01.00.16', 'say "hi" \\ {a,b}'],
   };
 }
 const UNICODE_CANONICAL =
   '{"action":"user.role_change","actor":{"email":"josé@example.com","id":null,"ip":null,"name":"José 😀",' +
   '"timeZone":"Asia/Kolkata","type":"service","userAgent":null},"changes":[{"field":"name","new":"Jose\u0301","old":"José"}],' +
-  '"metadata":{"note":"line1\\nline2\u2028tab\\t\\u001f","é":-0.5,"😀":[]},"occurredAt":"1999-12-31T23:59:59.999Z",' +
+  '"flags":["invalid_ip:225.01.00.16","say \\"hi\\" \\\\ {a,b}"],"metadata":{"note":"line1\\nline2\u2028tab\\t\\u001f","é":-0.5,"😀":[]},"occurredAt":"1999-12-31T23:59:59.999Z",' +
   '"outcome":"failure","reason":"\u202Eevil","receivedAt":"2000-01-01T00:00:00.000Z","requestId":null,"seq":2,' +
   '"sessionId":"s-1","sourceEventId":"ext-é-1","stream":"0190a3f2-7c1e-7d3a-9b2f-1c2d3e4f5a6b","target":{"id":null,"label":null,"type":null}}';
-const UNICODE_LEAF = '3b8a57287008982e74fa22e60cf4b635e64653c5833e25f28581b342157534b7';
-const UNICODE_CHAIN = 'd5b2c2dee2009c7fa80b7faab4cb4718244fc5bbba21d561e534773645edcd87';
+const UNICODE_LEAF = '580843ab668206b8ef92f1ea0a8f1661612267dc4a0f60f4cc467dec6c19c4de';
+const UNICODE_CHAIN = '386644fa5d2a55228213b2a701c94e1268520089f77774b12ad17eb75e983eef';
 
 /** The byte layout of integrity.md, re-implemented here so the vectors do not check chain.ts against itself. */
 function referenceLeaf(canonical: string): string {
@@ -132,6 +134,7 @@ describe('leafHash does not depend on JSON key order (security.md 6)', () => {
     const a = genesisEnvelope();
     a.metadata = { outer: { z: 1, a: { y: [1, { q: 1, p: 2 }], b: null } }, first: 'x' };
     const b: EventEnvelope = {
+      flags: [],
       metadata: { first: 'x', outer: { a: { b: null, y: [1, { p: 2, q: 1 }] }, z: 1 } },
       target: { label: 'bob@example.com', id: 'u-42', type: 'user' },
       changes: [{ new: 'reviewer', old: null, field: 'role' }],
@@ -166,6 +169,15 @@ describe('leafHash does not depend on JSON key order (security.md 6)', () => {
     const b = genesisEnvelope();
     b.metadata = JSON.parse('{"a-much-longer-key":{"k1":1,"k2":2},"short":1}');
     expect(leafHash(a).equals(leafHash(b))).toBe(true);
+  });
+
+  it('flags are hashed, in their given order', () => {
+    const a = genesisEnvelope();
+    a.flags = ['a', 'b'];
+    const b = genesisEnvelope();
+    b.flags = ['b', 'a'];
+    expect(leafHash(a).equals(leafHash(b))).toBe(false);
+    expect(leafHash(a).equals(leafHash(genesisEnvelope()))).toBe(false);
   });
 
   it('array order is significant', () => {
@@ -209,6 +221,7 @@ describe('leafHash does not depend on JSON key order (security.md 6)', () => {
       (e) => (e.sessionId = ''),
       (e) => (e.reason = ''),
       (e) => (e.metadata = {}),
+      (e) => (e.flags = ['invalid_ip:x']),
     ];
     const seen = new Set([base]);
     for (const mutate of mutations) {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawTransaction } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
 import { auditEvents, auditStreams } from '@/db/schema';
 import { chainHash, GENESIS_HASH, leafHash, type EventEnvelope } from './chain';
@@ -15,7 +16,14 @@ beforeAll(async () => {
   const [stream] = await t.db.select({ id: auditStreams.id }).from(auditStreams).where(eq(auditStreams.name, 'dashboard'));
   dashboardId = stream!.id;
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  // A writer that hung mid-COPY leaves its connection idle in an open transaction, and close()
+  // would wait for it forever; end such sessions first (only ever needed when a test above failed).
+  await t.owner`
+    select pg_terminate_backend(pid) from pg_stat_activity
+     where datname = current_database() and usename = 'whochanged_app' and state like 'idle in transaction%'`;
+  await t.close();
+});
 
 const context = { ip: '203.0.113.10', userAgent: 'vitest', requestId: null };
 
@@ -30,10 +38,9 @@ function input(overrides: Partial<DashboardEventInput> = {}): DashboardEventInpu
   };
 }
 
-/** Creates a source stream as the owner (the app role cannot), at its genesis. */
+/** Creates a source stream at its genesis, the only way the app role can. */
 async function createSourceStream(name: string): Promise<string> {
-  const [row] = await t.owner`
-    insert into audit_streams (kind, name, head_seq, head_hash) values ('source', ${name}, 0, ${GENESIS_HASH}) returning id`;
+  const [row] = await t.db.$client`select create_audit_stream('source', ${name}) as id`;
   return row!.id as string;
 }
 
@@ -84,6 +91,7 @@ function envelopeOf(row: StoredRow): EventEnvelope {
     sessionId: row.sessionId,
     reason: row.reason,
     metadata: row.metadata,
+    flags: row.flags,
   };
 }
 
@@ -158,7 +166,7 @@ describe('concurrent writers on the dashboard stream', () => {
       return sql`
         select stream_id, seq, prev_hash, hash, source_event_id, occurred_at, received_at, action, outcome,
                actor_id, actor_name, actor_email, actor_type, actor_ip, actor_user_agent, actor_time_zone,
-               target_type, target_id, target_label, changes, request_id, session_id, reason, metadata,
+               target_type, target_id, target_label, changes, request_id, session_id, reason, metadata, flags,
                occurred_at::text as occurred_text
           from audit_events where stream_id = ${dashboardId} order by seq`;
     });
@@ -187,6 +195,7 @@ describe('concurrent writers on the dashboard stream', () => {
         sessionId: r.session_id,
         reason: r.reason,
         metadata: r.metadata,
+        flags: r.flags,
       };
       expect(chainHash(r.stream_id, Number(r.seq), r.prev_hash, leafHash(envelope)).equals(r.hash), `seq ${r.seq}`).toBe(true);
     }
@@ -267,14 +276,82 @@ describe('values round-trip exactly from storage', () => {
       sessionId: null,
       reason: null,
       metadata: { i },
+      flags: i % 2 ? [`invalid_ip:225.01.00.1${i}`] : [],
     }));
-    const first = await t.db.transaction((tx) => appendToStream(tx, streamId, events.slice(0, 2)));
-    const second = await t.db.transaction((tx) => appendToStream(tx, streamId, events.slice(2)));
+    const first = await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, events.slice(0, 2)));
+    const second = await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, events.slice(2)));
     expect(first).toEqual({ firstSeq: 1, lastSeq: 2 });
     expect(second).toEqual({ firstSeq: 3, lastSeq: 5 });
     const rows = await verifyStream(streamId);
     expect(rows.map((r) => r.occurredAt.getTime())).toEqual(events.map((e) => e.occurredAt.getTime()));
     expect(rows.map((r) => r.sourceEventId)).toEqual(events.map((e) => e.sourceEventId));
+    expect(rows.map((r) => r.flags)).toEqual(events.map((e) => e.flags));
+  });
+
+  it('values that mean something in COPY text format or array literals come back exactly', async () => {
+    // The writer streams rows as COPY text: tab separates columns, backslash escapes, \N is NULL,
+    // \. ends the data; flags are a text[] literal where quotes, commas, braces and NULL matter.
+    const tricky = ['tab\there', 'back\\slash', '\\N', '\\.', 'a\\tb', '\\x41', 'end\\', 'cr\rlf\n', '"quoted"', '{brace}', 'a,b', 'NULL', '', ' sp '];
+    const streamId = await createSourceStream(`copy-${randomUUID()}`);
+    const events: NewEvent[] = tricky.map((s, i) => ({
+      sourceEventId: s,
+      occurredAt: new Date(Date.now() - i),
+      receivedAt: new Date(),
+      action: s || 'x',
+      outcome: 'success',
+      actor: { id: s, name: s, email: s, type: 'user', ip: s, userAgent: s, timeZone: s },
+      target: { type: s, id: s, label: s },
+      changes: [{ field: s, old: s, new: { [s]: s } }],
+      requestId: s,
+      sessionId: s,
+      reason: s,
+      metadata: { [s]: [s] },
+      flags: [s, ...tricky],
+    }));
+    await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, events));
+    const rows = await verifyStream(streamId);
+    expect(rows).toHaveLength(tricky.length);
+    rows.forEach((row, i) => {
+      const s = tricky[i]!;
+      expect([row.sourceEventId, row.actorName, row.actorIp, row.actorTimeZone, row.targetLabel, row.reason, row.sessionId]).toEqual([s, s, s, s, s, s, s]);
+      expect(row.changes).toEqual([{ field: s, old: s, new: { [s]: s } }]);
+      expect(row.metadata).toEqual({ [s]: [s] });
+      expect(row.flags).toEqual([s, ...tricky]);
+    });
+  });
+
+  function plainEvent(overrides: Partial<NewEvent> = {}): NewEvent {
+    return {
+      sourceEventId: null,
+      occurredAt: new Date(),
+      receivedAt: new Date(),
+      action: 'x.y',
+      outcome: 'success',
+      actor: { id: null, name: 'ok', email: null, type: 'system', ip: null, userAgent: null, timeZone: null },
+      target: { type: null, id: null, label: null },
+      changes: [],
+      requestId: null,
+      sessionId: null,
+      reason: null,
+      metadata: {},
+      flags: [],
+      ...overrides,
+    };
+  }
+
+  // A batch the database refuses must fail the caller's transaction promptly: if it hung, the
+  // open transaction would keep the stream head locked and every later writer would queue forever.
+  // (Bounded by a test timeout, not a sleep.)
+  it.each([
+    ['a NUL in a text column', () => plainEvent({ actor: { ...plainEvent().actor, name: 'a\u0000b' } })],
+    ['a NUL in a flag', () => plainEvent({ flags: ['a\u0000b'] })],
+    ['an occurred_at with no partition', () => plainEvent({ occurredAt: new Date('2001-01-01T00:00:00Z') })],
+  ])('%s is refused promptly, writes nothing and leaves the stream usable', { timeout: 15_000 }, async (_name, bad) => {
+    const streamId = await createSourceStream(`refused-${randomUUID()}`);
+    await expect(t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, [plainEvent(), bad()]))).rejects.toThrow();
+    expect((await head(streamId)).seq).toBe(0);
+    await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, [plainEvent()]));
+    expect((await verifyStream(streamId)).map((r) => r.seq)).toEqual([1]);
   });
 
   it('two batches in one transaction continue the chain', async () => {
@@ -317,7 +394,7 @@ describe('values round-trip exactly from storage', () => {
   it('writeAuditEvents with no inputs writes nothing; appendToStream with no events throws', async () => {
     const before = (await head(dashboardId)).seq;
     await t.db.transaction((tx) => writeAuditEvents(tx, []));
-    await expect(t.db.transaction((tx) => appendToStream(tx, dashboardId, []))).rejects.toThrow(/no events/);
+    await expect(t.db.transaction((tx) => appendToStream(rawTransaction(tx), dashboardId, []))).rejects.toThrow(/no events/);
     expect((await head(dashboardId)).seq).toBe(before);
   });
 });
@@ -339,9 +416,10 @@ describe('appendToStream on an unknown stream', () => {
       sessionId: null,
       reason: null,
       metadata: {},
+      flags: [],
     };
-    expect(await failure(t.db.transaction((tx) => appendToStream(tx, randomUUID(), [event])))).toMatch(/unknown audit stream/);
-    expect(await failure(t.db.transaction((tx) => appendToStream(tx, 'not-a-uuid', [event])))).toMatch(/invalid input syntax for type uuid/);
+    expect(await failure(t.db.transaction((tx) => appendToStream(rawTransaction(tx), randomUUID(), [event])))).toMatch(/unknown audit stream/);
+    expect(await failure(t.db.transaction((tx) => appendToStream(rawTransaction(tx), 'not-a-uuid', [event])))).toMatch(/invalid input syntax for type uuid/);
     expect(await count()).toBe(before);
   });
 });
@@ -353,7 +431,7 @@ describe('the insert trigger guards the chain, even for the owner', () => {
     // Three genuine events to build on.
     await t.db.transaction((tx) =>
       appendToStream(
-        tx,
+        rawTransaction(tx),
         streamId,
         [1, 2, 3].map((i) => ({
           sourceEventId: `seed-${i}`,
@@ -368,6 +446,7 @@ describe('the insert trigger guards the chain, even for the owner', () => {
           sessionId: null,
           reason: null,
           metadata: {},
+          flags: [],
         })),
       ),
     );

@@ -1,9 +1,10 @@
 import type postgres from 'postgres';
 import { rawTransaction, type Tx } from '@/db/client';
-import { chainHash, leafHash, type EventEnvelope } from './chain';
+import { canonicalTextFromParts, chainHash, contentParts, leafHashOfBytes, type ContentParts, type EventEnvelope } from './chain';
 import type { DashboardEventInput } from './types';
 
-export type NewEvent = Omit<EventEnvelope, 'stream' | 'seq'>;
+/** An event to append; `parts` may carry its canonical content when the caller has it already. */
+export type NewEvent = Omit<EventEnvelope, 'stream' | 'seq'> & { parts?: ContentParts };
 
 const COLUMNS = [
   'stream_id', 'seq', 'prev_hash', 'hash', 'source_event_id', 'occurred_at', 'received_at', 'action', 'outcome',
@@ -12,8 +13,10 @@ const COLUMNS = [
 ];
 
 /** One value in PostgreSQL's COPY text format: \N for NULL, and \\ \t \n \r escaped. */
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
 function copyValue(value: string | null): string {
   if (value === null) return '\\N';
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 const copyBytes = (b: Buffer) => `\\\\x${b.toString('hex')}`;
@@ -42,7 +45,10 @@ export async function appendToStream(
   const lines: string[] = [];
   for (const event of events) {
     seq += 1;
-    const hash = chainHash(streamId, seq, prev, leafHash({ stream: streamId, seq, ...event }));
+    const { parts: given, receivedAt, flags, ...content } = event;
+    const parts = given ?? contentParts(content);
+    const leaf = leafHashOfBytes(canonicalTextFromParts(parts, { stream: streamId, seq, receivedAt, flags }));
+    const hash = chainHash(streamId, seq, prev, leaf);
     lines.push(
       [
         copyValue(streamId),
@@ -64,11 +70,12 @@ export async function appendToStream(
         copyValue(event.target.type),
         copyValue(event.target.id),
         copyValue(event.target.label),
-        copyValue(JSON.stringify(event.changes)),
+        // Canonical JSON is JSON: the jsonb columns take the text already computed.
+        copyValue(parts.changes),
         copyValue(event.requestId),
         copyValue(event.sessionId),
         copyValue(event.reason),
-        copyValue(JSON.stringify(event.metadata)),
+        copyValue(parts.metadata),
         copyTextArray(event.flags),
       ].join('\t') + '\n',
     );

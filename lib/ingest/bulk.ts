@@ -68,10 +68,10 @@ export async function importFiles(
       let batch: (IngestRecord & { line: number })[] = [];
       const lineOf = new Map<number, number>();
 
-      const flush = async () => {
-        if (batch.length === 0) return;
-        let pending = batch;
-        batch = [];
+      // One batch is stored while the next is parsed and validated: node and PostgreSQL work
+      // in parallel. Batches of one source stay in order (the stream head lock serialises them).
+      let inFlight: Promise<void> = Promise.resolve();
+      const store = async (pending: (IngestRecord & { line: number })[]) => {
         for (;;) {
           const outcome = await ingestEvents(db.$client, source, pending);
           if (outcome.ok) {
@@ -86,6 +86,15 @@ export async function importFiles(
           if (pending.length === 0) break;
         }
         report();
+      };
+      const flush = async () => {
+        await inFlight;
+        if (batch.length === 0) return;
+        const pending = batch;
+        batch = [];
+        inFlight = store(pending);
+        // Surface a failure at the next await, never as an unhandled rejection.
+        inFlight.catch(() => {});
       };
 
       let index = 0;
@@ -128,6 +137,7 @@ export async function importFiles(
       } else {
         fileRejects.splice(0).forEach(writeReject);
         await flush();
+        await inFlight;
       }
       report();
     }

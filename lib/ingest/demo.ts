@@ -41,14 +41,23 @@ export async function loadDemo(
   const batchSize = options.batchSize ?? 5000;
   const buffers = new Map<string, IngestRecord[]>(SOURCE_NAMES.map((n) => [n, []]));
   let done = 0;
+  // Up to two batches are stored while the generator runs on; each source's batches stay in
+  // order (one in flight per source, and the stream head lock serialises them anyway).
+  const inFlight = new Map<string, Promise<void>>();
   const flush = async (name: string) => {
+    await inFlight.get(name);
     const batch = buffers.get(name)!;
     if (batch.length === 0) return;
     buffers.set(name, []);
-    const outcome = await ingestEvents(db.$client, byName.get(name)!, batch);
-    if (!outcome.ok) throw new Error(`demo data conflicts with what ${name} already holds: ${outcome.conflicts[0]?.reason}`);
-    done += batch.length;
-    options.onProgress?.(done);
+    while ([...inFlight.values()].length >= 2) await Promise.race(inFlight.values());
+    const task = ingestEvents(db.$client, byName.get(name)!, batch).then((outcome) => {
+      if (!outcome.ok) throw new Error(`demo data conflicts with what ${name} already holds: ${outcome.conflicts[0]?.reason}`);
+      done += batch.length;
+      options.onProgress?.(done);
+    });
+    const tracked = task.finally(() => inFlight.delete(name));
+    tracked.catch(() => {});
+    inFlight.set(name, tracked);
   };
   for (const { source, event } of demo.events()) {
     const buffer = buffers.get(source)!;
@@ -58,6 +67,7 @@ export async function loadDemo(
     if (buffer.length >= batchSize) await flush(source);
   }
   for (const name of SOURCE_NAMES) await flush(name);
+  await Promise.all(inFlight.values());
   if (options.manifestFile) writeFileSync(options.manifestFile, JSON.stringify(demo.manifest, null, 2) + '\n');
   return { events: done, seconds: (Date.now() - started) / 1000, manifest: demo.manifest };
 }

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type postgres from 'postgres';
+import { contentHash, contentParts, type ContentParts } from '@/lib/audit/chain';
 import { appendToStream, type NewEvent } from '@/lib/audit/writer';
 import { ipFlags } from '@/lib/events/flags';
 import type { ValidEvent } from '@/lib/events/schema';
@@ -11,18 +10,14 @@ export type IngestOutcome =
   | { ok: true; accepted: number; duplicates: number }
   | { ok: false; conflicts: { index: number; id: string; reason: string }[] };
 
-/** SHA-256 of the event as validated and canonicalised: key order and spacing do not matter. */
-export function bodyHash(event: ValidEvent): Buffer {
-  const text = canonicalize({ ...event, occurred_at: event.occurred_at.toISOString() });
-  return createHash('sha256').update(text ?? '').digest();
-}
+type Prepared = { index: number; id: string; event: NewEvent & { parts: ContentParts }; hash: Buffer };
 
-function toNewEvent(event: ValidEvent, receivedAt: Date, extraFlags: string[]): NewEvent {
-  const flags = [...new Set([...ipFlags(event.actor.ip), ...extraFlags])].sort();
-  return {
+/** The stored form of a validated event, with its canonical content computed once. */
+function prepare(record: IngestRecord): Prepared {
+  const { event } = record;
+  const content = {
     sourceEventId: event.id,
     occurredAt: event.occurred_at,
-    receivedAt,
     action: event.action,
     outcome: event.outcome,
     actor: {
@@ -40,8 +35,15 @@ function toNewEvent(event: ValidEvent, receivedAt: Date, extraFlags: string[]): 
     sessionId: event.session_id,
     reason: event.reason,
     metadata: event.metadata,
-    flags,
   };
+  const parts = contentParts(content);
+  const flags = [...new Set([...ipFlags(event.actor.ip), ...(record.flags ?? [])])].sort();
+  return { index: record.index, id: event.id, event: { ...content, parts, flags, receivedAt: new Date(0) }, hash: contentHash(parts) };
+}
+
+/** SHA-256 of the event's canonical content: key order and spacing do not matter. */
+export function bodyHash(event: ValidEvent): Buffer {
+  return prepare({ index: 0, event }).hash;
 }
 
 /** Keeps the monthly partitions for these instants ready (outside the ingest transaction). */
@@ -59,54 +61,46 @@ export async function ensurePartitionsFor(sql: postgres.Sql, dates: Date[]): Pro
  */
 export async function ingestEvents(sql: postgres.Sql, source: IngestSource, records: IngestRecord[]): Promise<IngestOutcome> {
   if (records.length === 0) return { ok: true, accepted: 0, duplicates: 0 };
-  const hashed = records.map((r) => ({ ...r, hash: bodyHash(r.event) }));
+  const hashed = records.map(prepare);
 
   // Repeats inside the batch: the same body is a duplicate, a different body a conflict.
-  const firstById = new Map<string, (typeof hashed)[number]>();
+  const firstById = new Map<string, Prepared>();
   const conflicts: { index: number; id: string; reason: string }[] = [];
   let duplicates = 0;
-  const unique: typeof hashed = [];
+  const unique: Prepared[] = [];
   for (const r of hashed) {
-    const seen = firstById.get(r.event.id);
+    const seen = firstById.get(r.id);
     if (!seen) {
-      firstById.set(r.event.id, r);
+      firstById.set(r.id, r);
       unique.push(r);
     } else if (seen.hash.equals(r.hash)) duplicates++;
-    else conflicts.push({ index: r.index, id: r.event.id, reason: `repeats the id of event ${seen.index} with a different body` });
+    else conflicts.push({ index: r.index, id: r.id, reason: `repeats the id of event ${seen.index} with a different body` });
   }
   if (conflicts.length) return { ok: false, conflicts };
 
-  await ensurePartitionsFor(sql, unique.map((r) => r.event.occurred_at));
+  await ensurePartitionsFor(sql, unique.map((r) => r.event.occurredAt));
   return sql.begin(async (tx) => {
     // Lock first: from here on no other batch of this source can store these ids.
     await tx`select 1 from lock_audit_stream(${source.streamId}::uuid)`;
-    await tx`create temporary table staging_ids (event_id text primary key, body_hash bytea not null) on commit drop`;
-    const copy = await tx`copy staging_ids (event_id, body_hash) from stdin`.writable();
-    await new Promise<void>((resolve, reject) => {
-      copy.on('error', reject);
-      copy.on('finish', resolve);
-      copy.end(unique.map((r) => `${r.event.id.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}\t\\\\x${r.hash.toString('hex')}\n`).join(''));
-    });
-    const stored = await tx<{ event_id: string; same: boolean }[]>`
-      select s.event_id, s.body_hash = i.body_hash as same
-        from staging_ids s join ingest_ids i on i.source_id = ${source.id}::uuid and i.event_id = s.event_id`;
-    const storedById = new Map(stored.map((s) => [s.event_id, s.same]));
-    if (stored.length) {
-      for (const r of unique) {
-        const same = storedById.get(r.event.id);
-        if (same === false) conflicts.push({ index: r.index, id: r.event.id, reason: 'this id was already stored with a different body' });
-      }
-      if (conflicts.length) return { ok: false as const, conflicts };
+    const ids = unique.map((r) => r.id);
+    // An index probe per id (the primary key), not a join over everything a source ever sent.
+    const stored = await tx<{ event_id: string; body_hash: Buffer }[]>`
+      select event_id, body_hash from ingest_ids where source_id = ${source.id}::uuid and event_id = any(${ids}::text[])`;
+    const storedById = new Map(stored.map((s) => [s.event_id, s.body_hash]));
+    for (const r of unique) {
+      const hash = storedById.get(r.id);
+      if (hash && !hash.equals(r.hash)) conflicts.push({ index: r.index, id: r.id, reason: 'this id was already stored with a different body' });
     }
-    const fresh = unique.filter((r) => !storedById.has(r.event.id));
+    if (conflicts.length) return { ok: false as const, conflicts };
+    const fresh = unique.filter((r) => !storedById.has(r.id));
     duplicates += unique.length - fresh.length;
     if (fresh.length) {
       await tx`
         insert into ingest_ids (source_id, event_id, body_hash)
-        select ${source.id}::uuid, s.event_id, s.body_hash from staging_ids s
-         where not exists (select 1 from ingest_ids i where i.source_id = ${source.id}::uuid and i.event_id = s.event_id)`;
+        select ${source.id}::uuid, id, decode(hash, 'hex')
+          from unnest(${fresh.map((r) => r.id)}::text[], ${fresh.map((r) => r.hash.toString('hex'))}::text[]) as f(id, hash)`;
       const receivedAt = new Date();
-      await appendToStream(tx, source.streamId, fresh.map((r) => toNewEvent(r.event, receivedAt, r.flags ?? [])));
+      await appendToStream(tx, source.streamId, fresh.map((r) => ({ ...r.event, receivedAt })));
     }
     return { ok: true as const, accepted: fresh.length, duplicates };
   }) as Promise<IngestOutcome>;
