@@ -42,6 +42,8 @@ export default defineConfig({
       // Every e2e request comes from 127.0.0.1; the per-address throttle itself is covered by
       // lib/sign-in.int.test.ts, so here it must not trip across unrelated specs.
       IP_THROTTLE_THRESHOLD: '1000',
+      // A smaller demo organisation than npm start's 200,000 events keeps the suite quick.
+      DEMO_EVENTS: '20000',
     },
   },
 });

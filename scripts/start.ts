@@ -14,6 +14,7 @@ import { createDb } from '@/db/client';
 import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedCluster } from '@/db/embedded';
 import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
+import { loadDemo } from '@/lib/ingest/demo';
 import { ROLE_LABELS } from '@/lib/authz';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, clientAddress, parseTrustedProxies } from '@/lib/client-address';
 
@@ -109,7 +110,22 @@ async function main() {
   const demoPassword = process.env.DEMO_PASSWORD ?? (await readOrCreateSecret(path.join(dataDir, 'demo-password'), 12)).value;
   const seedDb = createDb(appUrl, { max: 2 });
   const seeded = await seedDemo(seedDb, demoPassword).finally(() => seedDb.$client.end());
-  if (seeded) log('seeded the demo organisation');
+  if (seeded) {
+    log('seeded the demo sign-ins');
+    // The demo organisation's activity: DEMO_EVENTS events over 90 days (0 to skip).
+    const demoEvents = Number(process.env.DEMO_EVENTS ?? 200_000);
+    if (!Number.isSafeInteger(demoEvents) || demoEvents < 0) throw new Error(`DEMO_EVENTS must be a whole number (got "${process.env.DEMO_EVENTS}")`);
+    if (demoEvents > 0) {
+      log(`loading ${demoEvents.toLocaleString('en-US')} demo events over 90 days (first start only)…`);
+      const demoDb = createDb(appUrl, { max: 4 });
+      try {
+        const result = await loadDemo(demoDb, { events: Math.max(demoEvents, 1000), days: 90, seed: 42, manifestFile: path.join(dataDir, 'demo-manifest.json') });
+        log(`loaded ${result.events.toLocaleString('en-US')} demo events in ${result.seconds.toFixed(1)} s; planted incidents are listed in ${path.join(dataDir, 'demo-manifest.json')}`);
+      } finally {
+        await demoDb.$client.end();
+      }
+    }
+  }
 
   if (!dev) buildIfNeeded();
   process.env.DATABASE_URL = appUrl;

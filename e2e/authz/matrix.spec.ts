@@ -1,18 +1,25 @@
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
-import { eq } from 'drizzle-orm';
-import { users } from '@/db/schema';
+import { eq, sql } from 'drizzle-orm';
+import { apiKeys, sources, users } from '@/db/schema';
+import { createApiKey, createSource } from '@/lib/ingest/sources';
 import { ROLES, type Role } from '@/lib/authz';
 import { auditEventsFor, createTestUser, e2eDb, expect, postAction, storageStateFor, test } from '../fixtures';
 
 type Who = Role | 'anonymous';
 const EVERYONE: Who[] = [...ROLES, 'anonymous'];
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+const SETUP = {
+  actor: { id: 'system:e2e', name: 'e2e setup', email: null, type: 'system' as const },
+  context: { ip: null, userAgent: null, requestId: null },
+  sessionId: null,
+};
 const FORGED = ['proxy:proxy:proxy:proxy:proxy', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware'];
 
 // Written out by hand (not derived from lib/authz.ts) so a wrong matrix entry fails here.
 const PAGES: { path: string; allowed: Role[] }[] = [
   { path: '/', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
   { path: '/admin/users', allowed: ['admin'] },
+  { path: '/admin/sources', allowed: ['admin'] },
 ];
 
 async function clientFor(who: Who, extraHTTPHeaders?: Record<string, string>): Promise<APIRequestContext> {
@@ -76,6 +83,45 @@ test.describe('every role against every mutation, as direct POSTs to the server 
     { name: 'resetPasswordAction', args: ({ reviewer }) => [{ userId: reviewer, password: 'matrix-password-2' }] },
     { name: 'setExpiryAction', args: ({ auditor }) => [{ userId: auditor, expiresAt: '2031-01-31' }] },
   ];
+  const sourceMutations: { name: string; args: (ids: { sourceId: string; keyId: string; name: string }) => unknown[] }[] = [
+    { name: 'createSourceAction', args: ({ name }) => [{ name, description: 'matrix' }] },
+    { name: 'createApiKeyAction', args: ({ sourceId }) => [{ sourceId, label: 'matrix' }] },
+    { name: 'revokeApiKeyAction', args: ({ keyId }) => [{ keyId }] },
+  ];
+  for (const mutation of sourceMutations) {
+    for (const who of EVERYONE) {
+      const allowed = who === 'admin';
+      test(`${who} -> ${mutation.name}: ${allowed ? 'done and audited once' : 'refused, nothing changes'}`, async () => {
+        const existing = await e2eDb().transaction(async (tx) => {
+          const source = await createSource(tx, SETUP, { name: `m-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, description: '' });
+          const key = await createApiKey(tx, SETUP, { sourceId: source.id, label: 'm' });
+          return { sourceId: source.id, keyId: key.id };
+        });
+        const name = `m-new-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+        const client = await clientFor(who);
+        const { body } = await postAction(client, '/admin/sources', mutation.name, mutation.args({ ...existing, name }));
+        await client.dispose();
+        const [created] = await e2eDb().select({ id: sources.id }).from(sources).where(eq(sources.name, name));
+        const [key] = await e2eDb().select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, existing.keyId));
+        const [keys] = await e2eDb().execute<{ n: number }>(sql`select count(*)::int as n from api_keys where source_id = ${existing.sourceId}::uuid`);
+        const effect = {
+          createSourceAction: created !== undefined,
+          createApiKeyAction: keys!.n === 2,
+          revokeApiKeyAction: key!.revokedAt !== null,
+        }[mutation.name];
+        if (allowed) {
+          expect(body).toContain('"ok":true');
+          expect(effect).toBe(true);
+        } else {
+          expect(body).not.toContain('"ok":true');
+          expect(body).not.toContain('wck_');
+          expect(created).toBeUndefined();
+          expect(key!.revokedAt).toBeNull();
+          expect(keys!.n).toBe(1);
+        }
+      });
+    }
+  }
 
   for (const mutation of mutations) {
     for (const who of EVERYONE) {
