@@ -81,14 +81,22 @@ const timestamp = z.string().transform((value, ctx) => {
   return parsed;
 });
 
-const timeZone = storable(64).refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+// Constructing a DateTimeFormat is slow; the set of zones a source uses is small.
+const knownZones = new Map<string, boolean>();
+function isTimeZone(tz: string): boolean {
+  let known = knownZones.get(tz);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 10_000) knownZones.set(tz, known);
   }
-}, 'is not an IANA time zone (e.g. Europe/Berlin)');
+  return known;
+}
+const timeZone = storable(64).refine(isTimeZone, 'is not an IANA time zone (e.g. Europe/Berlin)');
 
 export const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 
