@@ -108,7 +108,7 @@ async function main() {
     const port = await freePort();
     log(`starting the server on port ${port} (builds first when needed)`);
     server = spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start.ts'], {
-      env: { ...process.env, DATABASE_URL: ownerUrl.toString(), WHOCHANGED_DATA_DIR: dataDir, PORT: String(port), DEMO_PASSWORD: 'bench-password-1' },
+      env: { ...process.env, DATABASE_URL: ownerUrl.toString(), WHOCHANGED_DATA_DIR: dataDir, PORT: String(port), DEMO_PASSWORD: 'bench-password-1', DEMO_EVENTS: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
