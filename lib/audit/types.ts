@@ -16,6 +16,7 @@ export const DASHBOARD_ACTIONS = {
   'source.create': 'Created source',
   'api_key.create': 'Created API key',
   'api_key.revoke': 'Revoked API key',
+  'audit.retention_drop': 'Dropped an expired month of audit events',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 

@@ -83,45 +83,56 @@ export type StreamResult = { events: number; headSeq: number; headHash: string; 
  * hash, or a hash that does not match the row's content (an edited row). Finally the stored head
  * must be the last row (else rows were removed from the tail).
  */
+/** A run of consecutive events removed by retention (dropping a whole expired month). */
+export type RetentionRun = { firstSeq: number; lastSeq: number; firstPrevHash: Buffer; lastHash: Buffer };
+
+/**
+ * Walks one stream in seq order and names the first row that does not follow: a missing or
+ * repeated seq (deleted, inserted or swapped rows), a prev_hash that is not the previous row's
+ * hash, or a hash that does not match the row's content (an edited row). Runs removed by
+ * retention are stepped over: the run must start where the chain is, with the prev_hash it
+ * recorded, and the next row must continue the recorded hash of its last event. Finally the
+ * stored head must be the last row (else rows were removed from the tail).
+ */
 export async function verifyStream(
   streamId: string,
   rows: AsyncIterable<StoredRow> | Iterable<StoredRow>,
   head: { seq: number; hash: Buffer },
+  retention: RetentionRun[] = [],
 ): Promise<StreamResult> {
   let expected = 1;
   let prev: Buffer = GENESIS_HASH;
   let count = 0;
+  const runs = new Map(retention.map((r) => [r.firstSeq, r]));
+  const result = (broken: ChainBreak | null): StreamResult => ({ events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken });
+  const stepOverRuns = () => {
+    for (let run = runs.get(expected); run && run.firstPrevHash.equals(prev); run = runs.get(expected)) {
+      expected = run.lastSeq + 1;
+      prev = run.lastHash;
+    }
+  };
   for await (const row of rows) {
     const seq = Number(row.seq);
     count++;
-    if (seq !== expected) {
-      return { events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken: { seq: expected, reason: 'gap', detail: `expected seq ${expected}, found ${seq}` } };
-    }
-    if (!row.prev_hash.equals(prev)) {
-      return { events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken: { seq, reason: 'prev_mismatch', detail: 'prev_hash is not the hash of the previous event' } };
-    }
+    if (seq !== expected) stepOverRuns();
+    if (seq !== expected) return result({ seq: expected, reason: 'gap', detail: `expected seq ${expected}, found ${seq}` });
+    if (!row.prev_hash.equals(prev)) return result({ seq, reason: 'prev_mismatch', detail: 'prev_hash is not the hash of the previous event' });
     let recomputed: Buffer;
     try {
       recomputed = chainHash(streamId, seq, prev, leafHash(envelopeFromRow(streamId, row)));
     } catch (error) {
-      return { events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken: { seq, reason: 'hash_mismatch', detail: `content cannot be hashed: ${(error as Error).message}` } };
+      return result({ seq, reason: 'hash_mismatch', detail: `content cannot be hashed: ${(error as Error).message}` });
     }
-    if (!recomputed.equals(row.hash)) {
-      return { events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken: { seq, reason: 'hash_mismatch', detail: 'the stored content does not match its hash' } };
-    }
+    if (!recomputed.equals(row.hash)) return result({ seq, reason: 'hash_mismatch', detail: 'the stored content does not match its hash' });
     prev = row.hash;
     expected++;
   }
+  stepOverRuns();
   const lastSeq = expected - 1;
   if (head.seq !== lastSeq || !head.hash.equals(prev)) {
-    return {
-      events: count,
-      headSeq: head.seq,
-      headHash: head.hash.toString('hex'),
-      broken: { seq: lastSeq + 1, reason: head.seq > lastSeq ? 'gap' : 'head_mismatch', detail: `the stream head is seq ${head.seq}, the last stored event is seq ${lastSeq}` },
-    };
+    return result({ seq: lastSeq + 1, reason: head.seq > lastSeq ? 'gap' : 'head_mismatch', detail: `the stream head is seq ${head.seq}, the last stored event is seq ${lastSeq}` });
   }
-  return { events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken: null };
+  return result(null);
 }
 
 export type VerifyReport = { ok: boolean; streams: ({ id: string; name: string } & StreamResult)[] };
@@ -141,7 +152,10 @@ export async function verifyDatabase(sql: postgres.Sql, onProgress?: (done: numb
         onProgress?.(done);
       }
     })();
-    const result = await verifyStream(stream.id, rows, { seq: Number(stream.head_seq), hash: stream.head_hash });
+    const runs = await sql<{ first_seq: string; last_seq: string; first_prev_hash: Buffer; last_hash: Buffer }[]>`
+      select first_seq, last_seq, first_prev_hash, last_hash from audit_retention_runs where stream_id = ${stream.id}`;
+    const retention = runs.map((r) => ({ firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), firstPrevHash: r.first_prev_hash, lastHash: r.last_hash }));
+    const result = await verifyStream(stream.id, rows, { seq: Number(stream.head_seq), hash: stream.head_hash }, retention);
     report.streams.push({ id: stream.id, name: stream.name, ...result });
     if (result.broken) report.ok = false;
   }
