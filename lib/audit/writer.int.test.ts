@@ -13,7 +13,10 @@ let dashboardId: string;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const [stream] = await t.db.select({ id: auditStreams.id }).from(auditStreams).where(eq(auditStreams.name, 'dashboard'));
+  const [stream] = await t.db
+    .select({ id: auditStreams.id })
+    .from(auditStreams)
+    .where(eq(auditStreams.name, 'dashboard'));
   dashboardId = stream!.id;
 });
 afterAll(() => t.close());
@@ -64,7 +67,15 @@ function plainEvent(overrides: Partial<NewEvent> = {}): NewEvent {
     receivedAt: new Date(),
     action: 'x.y',
     outcome: 'success',
-    actor: { id: null, name: 'ok', email: null, type: 'system', ip: null, userAgent: null, timeZone: null },
+    actor: {
+      id: null,
+      name: 'ok',
+      email: null,
+      type: 'system',
+      ip: null,
+      userAgent: null,
+      timeZone: null,
+    },
     target: { type: null, id: null, label: null },
     changes: [],
     requestId: null,
@@ -108,7 +119,11 @@ function envelopeOf(row: StoredRow): EventEnvelope {
 }
 
 async function storedRows(streamId: string): Promise<StoredRow[]> {
-  return t.db.select().from(auditEvents).where(eq(auditEvents.streamId, streamId)).orderBy(asc(auditEvents.seq));
+  return t.db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.streamId, streamId))
+    .orderBy(asc(auditEvents.seq));
 }
 
 /**
@@ -139,7 +154,12 @@ describe('concurrent writers on the dashboard stream', () => {
         t.db.transaction((tx) =>
           writeAuditEvents(
             tx,
-            Array.from({ length: 25 }, (_, i) => input({ context: { ...context, requestId: `w${w}-e${i}` }, metadata: { writer: w, index: i } })),
+            Array.from({ length: 25 }, (_, i) =>
+              input({
+                context: { ...context, requestId: `w${w}-e${i}` },
+                metadata: { writer: w, index: i },
+              }),
+            ),
           ),
         ),
       ),
@@ -149,7 +169,8 @@ describe('concurrent writers on the dashboard stream', () => {
     expect(rows).toHaveLength(200);
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     expect(rows[0]!.prevHash.equals(Buffer.alloc(32, 0))).toBe(true);
-    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash.equals(rows[i - 1]!.hash), `seq ${i + 1}`).toBe(true);
+    for (let i = 1; i < rows.length; i++)
+      expect(rows[i]!.prevHash.equals(rows[i - 1]!.hash), `seq ${i + 1}`).toBe(true);
     expect(new Set(rows.map((r) => r.hash.toString('hex'))).size).toBe(200);
 
     const h = await head(dashboardId);
@@ -209,7 +230,10 @@ describe('concurrent writers on the dashboard stream', () => {
         metadata: r.metadata,
         flags: r.flags,
       };
-      expect(chainHash(r.stream_id, Number(r.seq), r.prev_hash, leafHash(envelope)).equals(r.hash), `seq ${r.seq}`).toBe(true);
+      expect(
+        chainHash(r.stream_id, Number(r.seq), r.prev_hash, leafHash(envelope)).equals(r.hash),
+        `seq ${r.seq}`,
+      ).toBe(true);
     }
   });
 });
@@ -249,7 +273,7 @@ describe('values round-trip exactly from storage', () => {
               text: s,
               numbers: [0, -0, 0.1, 0.1 + 0.2, 1e21, 1e-7, -5e-324, 2 ** 53 - 1, 123.456],
               nested: { z: { y: { x: [true, false, null, {}] } }, a: [] },
-              'ключ': 'значение',
+              ключ: 'значение',
               '😀': 'emoji key',
               ...JSON.parse('{"__proto__":{"isAdmin":true}}'),
             },
@@ -281,7 +305,15 @@ describe('values round-trip exactly from storage', () => {
       receivedAt: new Date(base + i * 1001 + 999),
       action: 'invoice.update',
       outcome: 'success',
-      actor: { id: `svc-${i}`, name: null, email: null, type: 'service', ip: null, userAgent: null, timeZone: 'Asia/Kolkata' },
+      actor: {
+        id: `svc-${i}`,
+        name: null,
+        email: null,
+        type: 'service',
+        ip: null,
+        userAgent: null,
+        timeZone: 'Asia/Kolkata',
+      },
       target: { type: 'invoice', id: `inv-${i}`, label: null },
       changes: [{ field: 'amount', old: i, new: i + 0.5 }],
       requestId: null,
@@ -290,12 +322,18 @@ describe('values round-trip exactly from storage', () => {
       metadata: { i },
       flags: i % 2 ? [`invalid_ip:225.01.00.1${i}`] : [],
     }));
-    const first = await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, events.slice(0, 2)));
-    const second = await t.db.transaction((tx) => appendToStream(rawTransaction(tx), streamId, events.slice(2)));
+    const first = await t.db.transaction((tx) =>
+      appendToStream(rawTransaction(tx), streamId, events.slice(0, 2)),
+    );
+    const second = await t.db.transaction((tx) =>
+      appendToStream(rawTransaction(tx), streamId, events.slice(2)),
+    );
     expect(first).toEqual({ firstSeq: 1, lastSeq: 2 });
     expect(second).toEqual({ firstSeq: 3, lastSeq: 5 });
     const rows = await verifyStream(streamId);
-    expect(rows.map((r) => r.occurredAt.getTime())).toEqual(events.map((e) => e.occurredAt.getTime()));
+    expect(rows.map((r) => r.occurredAt.getTime())).toEqual(
+      events.map((e) => e.occurredAt.getTime()),
+    );
     expect(rows.map((r) => r.sourceEventId)).toEqual(events.map((e) => e.sourceEventId));
     expect(rows.map((r) => r.flags)).toEqual(events.map((e) => e.flags));
   });
@@ -303,7 +341,22 @@ describe('values round-trip exactly from storage', () => {
   it('values that mean something in COPY text format or array literals come back exactly', async () => {
     // The writer streams rows as COPY text: tab separates columns, backslash escapes, \N is NULL,
     // \. ends the data; flags are a text[] literal where quotes, commas, braces and NULL matter.
-    const tricky = ['tab\there', 'back\\slash', '\\N', '\\.', 'a\\tb', '\\x41', 'end\\', 'cr\rlf\n', '"quoted"', '{brace}', 'a,b', 'NULL', '', ' sp '];
+    const tricky = [
+      'tab\there',
+      'back\\slash',
+      '\\N',
+      '\\.',
+      'a\\tb',
+      '\\x41',
+      'end\\',
+      'cr\rlf\n',
+      '"quoted"',
+      '{brace}',
+      'a,b',
+      'NULL',
+      '',
+      ' sp ',
+    ];
     const streamId = await createSourceStream(`copy-${randomUUID()}`);
     const events: NewEvent[] = tricky.map((s, i) => ({
       sourceEventId: s,
@@ -325,13 +378,20 @@ describe('values round-trip exactly from storage', () => {
     expect(rows).toHaveLength(tricky.length);
     rows.forEach((row, i) => {
       const s = tricky[i]!;
-      expect([row.sourceEventId, row.actorName, row.actorIp, row.actorTimeZone, row.targetLabel, row.reason, row.sessionId]).toEqual([s, s, s, s, s, s, s]);
+      expect([
+        row.sourceEventId,
+        row.actorName,
+        row.actorIp,
+        row.actorTimeZone,
+        row.targetLabel,
+        row.reason,
+        row.sessionId,
+      ]).toEqual([s, s, s, s, s, s, s]);
       expect(row.changes).toEqual([{ field: s, old: s, new: { [s]: s } }]);
       expect(row.metadata).toEqual({ [s]: [s] });
       expect(row.flags).toEqual([s, ...tricky]);
     });
   });
-
 
   it('two batches in one transaction continue the chain', async () => {
     const before = (await head(dashboardId)).seq;
@@ -364,7 +424,9 @@ describe('values round-trip exactly from storage', () => {
   it('an event that cannot be hashed (lone surrogate, NaN) is refused and writes nothing', async () => {
     const before = (await head(dashboardId)).seq;
     for (const metadata of [{ bad: 'x\uD800' }, { bad: Number.NaN }]) {
-      await expect(t.db.transaction((tx) => writeAuditEvents(tx, [input(), input({ metadata })]))).rejects.toThrow();
+      await expect(
+        t.db.transaction((tx) => writeAuditEvents(tx, [input(), input({ metadata })])),
+      ).rejects.toThrow();
     }
     expect((await head(dashboardId)).seq).toBe(before);
     await verifyStream(dashboardId);
@@ -373,7 +435,9 @@ describe('values round-trip exactly from storage', () => {
   it('writeAuditEvents with no inputs writes nothing; appendToStream with no events throws', async () => {
     const before = (await head(dashboardId)).seq;
     await t.db.transaction((tx) => writeAuditEvents(tx, []));
-    await expect(t.db.transaction((tx) => appendToStream(rawTransaction(tx), dashboardId, []))).rejects.toThrow(/no events/);
+    await expect(
+      t.db.transaction((tx) => appendToStream(rawTransaction(tx), dashboardId, [])),
+    ).rejects.toThrow(/no events/);
     expect((await head(dashboardId)).seq).toBe(before);
   });
 });
@@ -389,16 +453,30 @@ describe('a batch the database refuses', () => {
   afterAll(() => side.$client.end({ timeout: 1 }));
 
   it.each([
-    ['a NUL in a text column', () => plainEvent({ actor: { ...plainEvent().actor, name: 'a\u0000b' } })],
+    [
+      'a NUL in a text column',
+      () => plainEvent({ actor: { ...plainEvent().actor, name: 'a\u0000b' } }),
+    ],
     ['a NUL in a flag', () => plainEvent({ flags: ['a\u0000b'] })],
-    ['an occurred_at with no partition', () => plainEvent({ occurredAt: new Date('2001-01-01T00:00:00Z') })],
-  ])('%s is refused promptly, writes nothing and leaves the stream usable', { timeout: 15_000 }, async (_name, bad) => {
-    const streamId = await createSourceStream(`refused-${randomUUID()}`);
-    await expect(side.transaction((tx) => appendToStream(rawTransaction(tx), streamId, [plainEvent(), bad()]))).rejects.toThrow();
-    expect((await head(streamId)).seq).toBe(0);
-    await side.transaction((tx) => appendToStream(rawTransaction(tx), streamId, [plainEvent()]));
-    expect((await verifyStream(streamId)).map((r) => r.seq)).toEqual([1]);
-  });
+    [
+      'an occurred_at with no partition',
+      () => plainEvent({ occurredAt: new Date('2001-01-01T00:00:00Z') }),
+    ],
+  ])(
+    '%s is refused promptly, writes nothing and leaves the stream usable',
+    { timeout: 15_000 },
+    async (_name, bad) => {
+      const streamId = await createSourceStream(`refused-${randomUUID()}`);
+      await expect(
+        side.transaction((tx) =>
+          appendToStream(rawTransaction(tx), streamId, [plainEvent(), bad()]),
+        ),
+      ).rejects.toThrow();
+      expect((await head(streamId)).seq).toBe(0);
+      await side.transaction((tx) => appendToStream(rawTransaction(tx), streamId, [plainEvent()]));
+      expect((await verifyStream(streamId)).map((r) => r.seq)).toEqual([1]);
+    },
+  );
 });
 
 describe('appendToStream on an unknown stream', () => {
@@ -411,7 +489,15 @@ describe('appendToStream on an unknown stream', () => {
       receivedAt: new Date(),
       action: 'x.y',
       outcome: 'success',
-      actor: { id: null, name: null, email: null, type: 'system', ip: null, userAgent: null, timeZone: null },
+      actor: {
+        id: null,
+        name: null,
+        email: null,
+        type: 'system',
+        ip: null,
+        userAgent: null,
+        timeZone: null,
+      },
       target: { type: null, id: null, label: null },
       changes: [],
       requestId: null,
@@ -420,8 +506,16 @@ describe('appendToStream on an unknown stream', () => {
       metadata: {},
       flags: [],
     };
-    expect(await failure(t.db.transaction((tx) => appendToStream(rawTransaction(tx), randomUUID(), [event])))).toMatch(/unknown audit stream/);
-    expect(await failure(t.db.transaction((tx) => appendToStream(rawTransaction(tx), 'not-a-uuid', [event])))).toMatch(/invalid input syntax for type uuid/);
+    expect(
+      await failure(
+        t.db.transaction((tx) => appendToStream(rawTransaction(tx), randomUUID(), [event])),
+      ),
+    ).toMatch(/unknown audit stream/);
+    expect(
+      await failure(
+        t.db.transaction((tx) => appendToStream(rawTransaction(tx), 'not-a-uuid', [event])),
+      ),
+    ).toMatch(/invalid input syntax for type uuid/);
     expect(await count()).toBe(before);
   });
 });
@@ -441,7 +535,15 @@ describe('the insert trigger guards the chain, even for the owner', () => {
           receivedAt: new Date(),
           action: 'seed.event',
           outcome: 'success' as const,
-          actor: { id: null, name: null, email: null, type: 'system', ip: null, userAgent: null, timeZone: null },
+          actor: {
+            id: null,
+            name: null,
+            email: null,
+            type: 'system',
+            ip: null,
+            userAgent: null,
+            timeZone: null,
+          },
           target: { type: null, id: null, label: null },
           changes: [],
           requestId: null,
@@ -475,51 +577,55 @@ describe('the insert trigger guards the chain, even for the owner', () => {
     });
   }
 
-  it.each([false, true])('rejects a gap, a repeat, a wrong prev_hash and a broken batch (replica mode: %s)', async (replica) => {
-    const h = await head(streamId);
-    const [headRow] = await t.owner`select prev_hash from audit_events where stream_id = ${streamId} and seq = ${h.seq}`;
-    // The wording is the trigger's; what matters is which rule refused the batch.
-    const SEQ = /audit chain: .*expects seq/;
-    const PREV = /audit chain: .*(does not follow|breaks the chain)/;
-    const cases: Array<[string, HandRow[], RegExp]> = [
-      ['gap: seq = head + 2', [{ seq: h.seq + 2, prev: h.hash }], SEQ],
-      ['repeat: seq = head', [{ seq: h.seq, prev: headRow!.prev_hash as Buffer }], SEQ],
-      ['rewind: seq = 1', [{ seq: 1, prev: GENESIS_HASH }], SEQ],
-      ['wrong prev_hash', [{ seq: h.seq + 1, prev: randomBytes(32) }], PREV],
-      ['genesis prev_hash on a non-empty stream', [{ seq: h.seq + 1, prev: GENESIS_HASH }], PREV],
-      [
-        'second row of a batch not linked to the first',
+  it.each([false, true])(
+    'rejects a gap, a repeat, a wrong prev_hash and a broken batch (replica mode: %s)',
+    async (replica) => {
+      const h = await head(streamId);
+      const [headRow] =
+        await t.owner`select prev_hash from audit_events where stream_id = ${streamId} and seq = ${h.seq}`;
+      // The wording is the trigger's; what matters is which rule refused the batch.
+      const SEQ = /audit chain: .*expects seq/;
+      const PREV = /audit chain: .*(does not follow|breaks the chain)/;
+      const cases: Array<[string, HandRow[], RegExp]> = [
+        ['gap: seq = head + 2', [{ seq: h.seq + 2, prev: h.hash }], SEQ],
+        ['repeat: seq = head', [{ seq: h.seq, prev: headRow!.prev_hash as Buffer }], SEQ],
+        ['rewind: seq = 1', [{ seq: 1, prev: GENESIS_HASH }], SEQ],
+        ['wrong prev_hash', [{ seq: h.seq + 1, prev: randomBytes(32) }], PREV],
+        ['genesis prev_hash on a non-empty stream', [{ seq: h.seq + 1, prev: GENESIS_HASH }], PREV],
         [
-          { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
-          { seq: h.seq + 2, prev: Buffer.alloc(32, 8) },
+          'second row of a batch not linked to the first',
+          [
+            { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
+            { seq: h.seq + 2, prev: Buffer.alloc(32, 8) },
+          ],
+          PREV,
         ],
-        PREV,
-      ],
-      [
-        'a batch repeating a seq',
         [
-          { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
-          { seq: h.seq + 1, prev: h.hash },
+          'a batch repeating a seq',
+          [
+            { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
+            { seq: h.seq + 1, prev: h.hash },
+          ],
+          SEQ,
         ],
-        SEQ,
-      ],
-      [
-        'a batch with a hole',
         [
-          { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
-          { seq: h.seq + 3, prev: Buffer.alloc(32, 7) },
+          'a batch with a hole',
+          [
+            { seq: h.seq + 1, prev: h.hash, hash: Buffer.alloc(32, 7) },
+            { seq: h.seq + 3, prev: Buffer.alloc(32, 7) },
+          ],
+          SEQ,
         ],
-        SEQ,
-      ],
-    ];
-    for (const [name, rows, error] of cases) {
-      await expect(insertAsOwner(rows, replica), name).rejects.toThrow(error);
-    }
-    const after = await head(streamId);
-    expect(after.seq).toBe(h.seq);
-    expect(after.hash.equals(h.hash)).toBe(true);
-    await verifyStream(streamId);
-  });
+      ];
+      for (const [name, rows, error] of cases) {
+        await expect(insertAsOwner(rows, replica), name).rejects.toThrow(error);
+      }
+      const after = await head(streamId);
+      expect(after.seq).toBe(h.seq);
+      expect(after.hash.equals(h.hash)).toBe(true);
+      await verifyStream(streamId);
+    },
+  );
 
   it('a correctly linked row is accepted and advances the head (the guard is not a blanket refusal)', async () => {
     const h = await head(streamId);
@@ -540,7 +646,8 @@ describe('the insert trigger guards the chain, even for the owner', () => {
           changes: sql.json([]),
           metadata: sql.json({}),
         })}`;
-        const [moved] = await sql`select head_seq, head_hash from audit_streams where id = ${streamId}`;
+        const [moved] =
+          await sql`select head_seq, head_hash from audit_streams where id = ${streamId}`;
         expect(Number(moved!.head_seq)).toBe(h.seq + 1);
         expect((moved!.head_hash as Buffer).equals(hash)).toBe(true);
         throw new Error('rollback');
