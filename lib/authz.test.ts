@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { can, isRole, MATRIX, PERMISSIONS, ROLE_LABELS, ROLES, type Permission, type Role } from './authz';
+import {
+  can,
+  isRole,
+  MATRIX,
+  PERMISSIONS,
+  ROLE_LABELS,
+  ROLES,
+  type Permission,
+  type Role,
+} from './authz';
 
 /**
  * The permission matrix written out by hand (security.md 11). It is deliberately not derived
@@ -44,12 +53,15 @@ const EXPECTED: Record<Role, Record<Permission, boolean>> = {
   },
 };
 
-const CELLS = ROLES.flatMap((role) => PERMISSIONS.map((permission) => [role, permission, EXPECTED[role][permission]] as const));
+const CELLS = ROLES.flatMap((role) =>
+  PERMISSIONS.map((permission) => [role, permission, EXPECTED[role][permission]] as const),
+);
 
 describe('the permission matrix', () => {
   it('the expected table covers exactly the declared roles and permissions', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual([...ROLES].sort());
-    for (const role of ROLES) expect(Object.keys(EXPECTED[role]).sort()).toEqual([...PERMISSIONS].sort());
+    for (const role of ROLES)
+      expect(Object.keys(EXPECTED[role]).sort()).toEqual([...PERMISSIONS].sort());
     expect(CELLS).toHaveLength(ROLES.length * PERMISSIONS.length);
   });
 
@@ -65,7 +77,12 @@ describe('the permission matrix', () => {
   });
 
   it('the auditor is read-only: no triage, rules, sources or users', () => {
-    for (const permission of ['alerts:triage', 'rules:manage', 'sources:manage', 'users:manage'] as const) {
+    for (const permission of [
+      'alerts:triage',
+      'rules:manage',
+      'sources:manage',
+      'users:manage',
+    ] as const) {
       expect(can('auditor', permission)).toBe(false);
     }
   });
@@ -107,7 +124,10 @@ describe('isRole', () => {
     expect(isRole(value)).toBe(false);
   });
 
-  it.each([null, undefined, 0, 1, true, {}, ['admin'], { toString: () => 'admin' }])('rejects the non-string %j', (value) => {
-    expect(isRole(value)).toBe(false);
-  });
+  it.each([null, undefined, 0, 1, true, {}, ['admin'], { toString: () => 'admin' }])(
+    'rejects the non-string %j',
+    (value) => {
+      expect(isRole(value)).toBe(false);
+    },
+  );
 });

@@ -23,7 +23,8 @@ describe('clientAddress without TRUSTED_PROXY (security.md 8)', () => {
 
   it('ignores a rotating X-Forwarded-For: every request counts against the same address', () => {
     const seen = new Set<string | null>();
-    for (let i = 0; i < 50; i++) seen.add(clientAddress('198.51.100.23', `10.${i}.${i}.${i}, 172.16.0.${i}`, none));
+    for (let i = 0; i < 50; i++)
+      seen.add(clientAddress('198.51.100.23', `10.${i}.${i}.${i}, 172.16.0.${i}`, none));
     expect([...seen]).toEqual(['198.51.100.23']);
   });
 
@@ -57,13 +58,19 @@ describe('clientAddress behind trusted proxies', () => {
 
   it('skips a chain of trusted proxies', () => {
     const trusted = parseTrustedProxies('10.0.0.0/8, 192.168.1.10');
-    expect(clientAddress('10.1.1.1', '6.6.6.6, 203.0.113.9, 192.168.1.10, 10.2.2.2', trusted)).toBe('203.0.113.9');
-    expect(clientAddress('127.0.0.1', '6.6.6.6, 203.0.113.9, 127.0.0.2, 127.0.0.3', loopback)).toBe('203.0.113.9');
+    expect(clientAddress('10.1.1.1', '6.6.6.6, 203.0.113.9, 192.168.1.10, 10.2.2.2', trusted)).toBe(
+      '203.0.113.9',
+    );
+    expect(clientAddress('127.0.0.1', '6.6.6.6, 203.0.113.9, 127.0.0.2, 127.0.0.3', loopback)).toBe(
+      '203.0.113.9',
+    );
   });
 
   it('normalises IPv4-mapped hops in the header', () => {
     expect(clientAddress('127.0.0.1', '::ffff:203.0.113.9', loopback)).toBe('203.0.113.9');
-    expect(clientAddress('127.0.0.1', '203.0.113.9, ::ffff:127.0.0.1', loopback)).toBe('203.0.113.9');
+    expect(clientAddress('127.0.0.1', '203.0.113.9, ::ffff:127.0.0.1', loopback)).toBe(
+      '203.0.113.9',
+    );
   });
 
   it.each([
@@ -96,17 +103,22 @@ describe('clientAddress behind trusted proxies', () => {
 
   it('rotating X-Forwarded-For left of the real client does not change the answer', () => {
     const seen = new Set<string | null>();
-    for (let i = 0; i < 20; i++) seen.add(clientAddress('127.0.0.1', `10.${i}.0.1, 203.0.113.9`, loopback));
+    for (let i = 0; i < 20; i++)
+      seen.add(clientAddress('127.0.0.1', `10.${i}.0.1, 203.0.113.9`, loopback));
     expect([...seen]).toEqual(['203.0.113.9']);
   });
 });
 
 describe('parseTrustedProxies', () => {
   it('accepts CIDR lists, single addresses and IPv6, with spaces and empty items', () => {
-    const list = parseTrustedProxies(' 10.0.0.0/8 , 192.168.0.0/16,,172.16.5.4, 2001:db8::/32, fd00::1 ');
+    const list = parseTrustedProxies(
+      ' 10.0.0.0/8 , 192.168.0.0/16,,172.16.5.4, 2001:db8::/32, fd00::1 ',
+    );
     expect(list).not.toBeNull();
-    for (const address of ['10.255.0.1', '192.168.200.3', '172.16.5.4']) expect(list!.check(address, 'ipv4')).toBe(true);
-    for (const address of ['11.0.0.1', '192.169.0.1', '172.16.5.5', '127.0.0.1']) expect(list!.check(address, 'ipv4')).toBe(false);
+    for (const address of ['10.255.0.1', '192.168.200.3', '172.16.5.4'])
+      expect(list!.check(address, 'ipv4')).toBe(true);
+    for (const address of ['11.0.0.1', '192.169.0.1', '172.16.5.5', '127.0.0.1'])
+      expect(list!.check(address, 'ipv4')).toBe(false);
     expect(list!.check('2001:db8:ffff::7', 'ipv6')).toBe(true);
     expect(list!.check('fd00::1', 'ipv6')).toBe(true);
     expect(list!.check('fd00::2', 'ipv6')).toBe(false);
@@ -142,7 +154,10 @@ describe('parseTrustedProxies', () => {
     '10.0.0.0/0x8',
     '1.2.3.4/8/9',
   ])('throws on %j, naming the bad value', (spec) => {
-    const bad = spec.split(',').map((s) => s.trim()).find((s) => s !== '10.0.0.1')!;
+    const bad = spec
+      .split(',')
+      .map((s) => s.trim())
+      .find((s) => s !== '10.0.0.1')!;
     expect(() => parseTrustedProxies(spec)).toThrow(bad);
     expect(() => parseTrustedProxies(spec)).toThrow(/TRUSTED_PROXY/);
   });
@@ -165,9 +180,16 @@ describe('parseTrustedProxies', () => {
       try { parseTrustedProxies('10.0.0.0/-0'); console.log('ACCEPTED'); }
       catch (e) { console.log('THREW ' + e.message); }
     `;
-    const result = await run(path.join(root, 'node_modules', '.bin', 'tsx'), ['--input-type=module', '-e', script], { cwd: root }).then(
+    const result = await run(
+      path.join(root, 'node_modules', '.bin', 'tsx'),
+      ['--input-type=module', '-e', script],
+      { cwd: root },
+    ).then(
       ({ stdout }) => ({ stdout, crashed: false }),
-      (error: { stdout?: string; signal?: string; code?: number }) => ({ stdout: `${error.stdout ?? ''} signal=${error.signal} code=${error.code}`, crashed: true }),
+      (error: { stdout?: string; signal?: string; code?: number }) => ({
+        stdout: `${error.stdout ?? ''} signal=${error.signal} code=${error.code}`,
+        crashed: true,
+      }),
     );
     expect(result.crashed, result.stdout).toBe(false);
     expect(result.stdout).toContain('THREW');

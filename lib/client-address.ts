@@ -16,20 +16,26 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 export function parseTrustedProxies(spec: string | undefined): BlockList | null {
   if (!spec || !spec.trim()) return null;
   const list = new BlockList();
-  for (const raw of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (raw === 'loopback') {
       list.addSubnet('127.0.0.0', 8, 'ipv4');
       list.addAddress('::1', 'ipv6');
       continue;
     }
-    const [addr, bits] = raw.split('/');
+    const parts = raw.split('/');
+    if (parts.length > 2) throw new Error(`TRUSTED_PROXY: "${raw}" is not an IP address or CIDR`);
+    const [addr, bits] = parts;
     const family = isIP(addr ?? '');
     if (!family) throw new Error(`TRUSTED_PROXY: "${raw}" is not an IP address or CIDR`);
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (bits === undefined) list.addAddress(addr!, type);
     else {
-      const prefix = Number(bits);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) {
+      // Decimal digits only: Number('') is 0 (trust everyone), Number('-0') aborts BlockList.
+      const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN;
+      if (!(prefix >= 0 && prefix <= (family === 4 ? 32 : 128))) {
         throw new Error(`TRUSTED_PROXY: "${raw}" has an invalid prefix length`);
       }
       list.addSubnet(addr!, prefix, type);
@@ -48,7 +54,11 @@ function isTrusted(list: BlockList, address: string): boolean {
   return family !== 0 && list.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trusted: BlockList | null): string | null {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | undefined,
+  trusted: BlockList | null,
+): string | null {
   const peer = socketAddress ? normalise(socketAddress) : null;
   if (!peer || !trusted || !isTrusted(trusted, peer) || !forwardedFor) return peer;
   const hops = forwardedFor.split(',').map((h) => normalise(h.trim()));

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
-import { accountLockouts, auditEvents, auditStreams, sessions, signInFailures, users } from '@/db/schema';
+import {
+  accountLockouts,
+  auditEvents,
+  auditStreams,
+  sessions,
+  signInFailures,
+  users,
+} from '@/db/schema';
 import type { Role } from './authz';
 import type { RequestContext } from './audit/types';
 import { authConfig } from './config';
@@ -24,10 +31,17 @@ let byAdmin: ActingUser;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const [stream] = await t.db.select({ id: auditStreams.id }).from(auditStreams).where(eq(auditStreams.name, 'dashboard'));
+  const [stream] = await t.db
+    .select({ id: auditStreams.id })
+    .from(auditStreams)
+    .where(eq(auditStreams.name, 'dashboard'));
   dashboardId = stream!.id;
   admin = await makeUser('admin');
-  byAdmin = { actor: { id: admin.id, name: admin.name, email: admin.email, type: 'user' }, context: SYSTEM.context, sessionId: null };
+  byAdmin = {
+    actor: { id: admin.id, name: admin.name, email: admin.email, type: 'user' },
+    context: SYSTEM.context,
+    sessionId: null,
+  };
 });
 afterAll(() => t.close());
 
@@ -40,10 +54,21 @@ function freshEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
 }
 async function makeUser(role: Role, expiresAt: Date | null = null): Promise<UserRow> {
-  return t.db.transaction((tx) => createUser(tx, SYSTEM, { email: freshEmail(role), name: `${role} ${++counter}`, role, password: PASSWORD, expiresAt }));
+  return t.db.transaction((tx) =>
+    createUser(tx, SYSTEM, {
+      email: freshEmail(role),
+      name: `${role} ${++counter}`,
+      role,
+      password: PASSWORD,
+      expiresAt,
+    }),
+  );
 }
 async function headSeq(): Promise<number> {
-  const [row] = await t.db.select({ seq: auditStreams.headSeq }).from(auditStreams).where(eq(auditStreams.id, dashboardId));
+  const [row] = await t.db
+    .select({ seq: auditStreams.headSeq })
+    .from(auditStreams)
+    .where(eq(auditStreams.id, dashboardId));
   return row!.seq;
 }
 async function eventsAfter(seq: number) {
@@ -60,7 +85,10 @@ async function attempt(email: string, password: string, context = ctx()) {
   return { result, events: await eventsAfter(seq), context };
 }
 async function failuresFor(email: string): Promise<number> {
-  const [row] = await t.db.select({ n: count() }).from(signInFailures).where(eq(signInFailures.email, email));
+  const [row] = await t.db
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(eq(signInFailures.email, email));
   return row!.n;
 }
 function sessionOf(result: SignInResult): string {
@@ -69,7 +97,12 @@ function sessionOf(result: SignInResult): string {
 }
 
 it('runs with the documented defaults (5 failures in 15 minutes, 20 per address)', () => {
-  expect(authConfig()).toMatchObject({ lockoutThreshold: 5, lockoutWindowMinutes: 15, lockoutMinutes: 15, ipThrottleThreshold: 20 });
+  expect(authConfig()).toMatchObject({
+    lockoutThreshold: 5,
+    lockoutWindowMinutes: 15,
+    lockoutMinutes: 15,
+    ipThrottleThreshold: 20,
+  });
 });
 
 describe('one answer for a wrong password and an unknown user (security.md 7)', () => {
@@ -143,10 +176,20 @@ describe('one answer for a wrong password and an unknown user (security.md 7)', 
       sessionId,
       targetId: user.id,
     });
-    expect(await getSessionUser(t.db, sessionId)).toEqual({ sessionId, id: user.id, name: user.name, email: user.email, role: 'compliance_officer' });
+    expect(await getSessionUser(t.db, sessionId)).toEqual({
+      sessionId,
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      role: 'compliance_officer',
+    });
     const [session] = await t.db.select().from(sessions).where(eq(sessions.id, sessionId));
-    expect(session!.expiresAt.getTime() - session!.createdAt.getTime()).toBeGreaterThan(7.9 * 3600_000);
-    expect(session!.expiresAt.getTime() - session!.createdAt.getTime()).toBeLessThan(8.1 * 3600_000);
+    expect(session!.expiresAt.getTime() - session!.createdAt.getTime()).toBeGreaterThan(
+      7.9 * 3600_000,
+    );
+    expect(session!.expiresAt.getTime() - session!.createdAt.getTime()).toBeLessThan(
+      8.1 * 3600_000,
+    );
   });
 
   it('no password, right or wrong, appears anywhere in any audit row', async () => {
@@ -156,9 +199,13 @@ describe('one answer for a wrong password and an unknown user (security.md 7)', 
     await attempt(freshEmail('nobody'), secrets[1]!);
     const ok = await attempt(user.email, PASSWORD);
     await signOutSession(t.db, sessionOf(ok.result), ctx());
-    const [{ passwordHash }] = (await t.db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id))) as [{ passwordHash: string }];
+    const [{ passwordHash }] = (await t.db
+      .select({ passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.id, user.id))) as [{ passwordHash: string }];
     for (const secret of [...secrets, PASSWORD, passwordHash]) {
-      const hits = await t.owner`select seq from audit_events e where strpos(e::text, ${secret}) > 0`;
+      const hits =
+        await t.owner`select seq from audit_events e where strpos(e::text, ${secret}) > 0`;
       expect(hits, secret).toEqual([]);
     }
     expect((await t.owner`select count(*)::int as n from audit_events`)[0]!.n).toBeGreaterThan(4);
@@ -176,20 +223,38 @@ describe('lockout per e-mail (security.md 8)', () => {
   it('5 failures lock the account: one auth.locked_out event, then even the right password is refused', async () => {
     const user = await makeUser('reviewer');
     const { results, events } = await fiveFailures(user.email);
-    expect(results).toStrictEqual([...Array(4).fill({ ok: false, reason: 'invalid' }), { ok: false, reason: 'locked' }]);
-    expect(events.map((e) => e.action)).toEqual([...Array(5).fill('auth.sign_in_failed'), 'auth.locked_out']);
+    expect(results).toStrictEqual([
+      ...Array(4).fill({ ok: false, reason: 'invalid' }),
+      { ok: false, reason: 'locked' },
+    ]);
+    expect(events.map((e) => e.action)).toEqual([
+      ...Array(5).fill('auth.sign_in_failed'),
+      'auth.locked_out',
+    ]);
     expect(events.slice(0, 5).every((e) => e.reason === 'wrong_password')).toBe(true);
 
     const locked = events[5]!;
-    expect(locked).toMatchObject({ outcome: 'failure', actorId: user.id, targetId: user.id, reason: '5 failed sign-ins within 15 minutes' });
-    const [lock] = await t.db.select().from(accountLockouts).where(eq(accountLockouts.email, user.email));
-    expect(locked.changes).toEqual([{ field: 'locked_until', old: null, new: lock!.lockedUntil.toISOString() }]);
+    expect(locked).toMatchObject({
+      outcome: 'failure',
+      actorId: user.id,
+      targetId: user.id,
+      reason: '5 failed sign-ins within 15 minutes',
+    });
+    const [lock] = await t.db
+      .select()
+      .from(accountLockouts)
+      .where(eq(accountLockouts.email, user.email));
+    expect(locked.changes).toEqual([
+      { field: 'locked_until', old: null, new: lock!.lockedUntil.toISOString() },
+    ]);
     expect(lock!.lockedUntil.getTime() - Date.now()).toBeGreaterThan(14 * 60_000);
     expect(lock!.lockedUntil.getTime() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
 
     const right = await attempt(user.email, PASSWORD);
     expect(right.result).toStrictEqual({ ok: false, reason: 'locked' });
-    expect(right.events.map((e) => [e.action, e.reason])).toEqual([['auth.sign_in_failed', 'locked']]);
+    expect(right.events.map((e) => [e.action, e.reason])).toEqual([
+      ['auth.sign_in_failed', 'locked'],
+    ]);
     const wrongAgain = await attempt(user.email, WRONG);
     expect(wrongAgain.result).toStrictEqual({ ok: false, reason: 'locked' });
     expect(wrongAgain.events.map((e) => e.action)).toEqual(['auth.sign_in_failed']);
@@ -203,11 +268,20 @@ describe('lockout per e-mail (security.md 8)', () => {
 
   it('changing the case or padding of the e-mail does not escape the count', async () => {
     const user = await makeUser('reviewer');
-    const variants = [user.email, user.email.toUpperCase(), ` ${user.email}`, `${user.email}\t`, user.email.replace(/^./, (c) => c.toUpperCase())];
+    const variants = [
+      user.email,
+      user.email.toUpperCase(),
+      ` ${user.email}`,
+      `${user.email}\t`,
+      user.email.replace(/^./, (c) => c.toUpperCase()),
+    ];
     const results: SignInResult[] = [];
     for (const v of variants) results.push((await attempt(v, WRONG)).result);
     expect(results.at(-1)).toStrictEqual({ ok: false, reason: 'locked' });
-    expect((await attempt(user.email, PASSWORD)).result).toStrictEqual({ ok: false, reason: 'locked' });
+    expect((await attempt(user.email, PASSWORD)).result).toStrictEqual({
+      ok: false,
+      reason: 'locked',
+    });
   });
 
   it('an unknown e-mail locks exactly the same way (no account probing)', async () => {
@@ -217,22 +291,45 @@ describe('lockout per e-mail (security.md 8)', () => {
     const ghostRun = await fiveFailures(ghost);
     expect(ghostRun.results).toStrictEqual(knownRun.results);
     expect(ghostRun.events.map((e) => e.action)).toEqual(knownRun.events.map((e) => e.action));
-    expect(ghostRun.events.at(-1)).toMatchObject({ action: 'auth.locked_out', actorType: 'anonymous', actorEmail: ghost, reason: '5 failed sign-ins within 15 minutes' });
-    expect(await t.db.select({ email: accountLockouts.email }).from(accountLockouts).where(eq(accountLockouts.email, ghost))).toEqual([{ email: ghost }]);
-    expect((await attempt(ghost, PASSWORD)).result).toStrictEqual((await attempt(known.email, PASSWORD)).result);
+    expect(ghostRun.events.at(-1)).toMatchObject({
+      action: 'auth.locked_out',
+      actorType: 'anonymous',
+      actorEmail: ghost,
+      reason: '5 failed sign-ins within 15 minutes',
+    });
+    expect(
+      await t.db
+        .select({ email: accountLockouts.email })
+        .from(accountLockouts)
+        .where(eq(accountLockouts.email, ghost)),
+    ).toEqual([{ email: ghost }]);
+    expect((await attempt(ghost, PASSWORD)).result).toStrictEqual(
+      (await attempt(known.email, PASSWORD)).result,
+    );
   });
 
   it('once the lock and the failures are in the past, the right password works and clears the failures', async () => {
     const user = await makeUser('reviewer');
     await fiveFailures(user.email);
-    expect((await attempt(user.email, PASSWORD)).result).toStrictEqual({ ok: false, reason: 'locked' });
+    expect((await attempt(user.email, PASSWORD)).result).toStrictEqual({
+      ok: false,
+      reason: 'locked',
+    });
 
     const past = new Date(Date.now() - 60 * 60_000);
     // The app role may move a lock; failures it can only delete and re-insert.
-    await t.db.update(accountLockouts).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(accountLockouts.email, user.email));
-    const old = await t.db.delete(signInFailures).where(eq(signInFailures.email, user.email)).returning();
+    await t.db
+      .update(accountLockouts)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(accountLockouts.email, user.email));
+    const old = await t.db
+      .delete(signInFailures)
+      .where(eq(signInFailures.email, user.email))
+      .returning();
     expect(old).toHaveLength(6);
-    await t.db.insert(signInFailures).values(old.map((f) => ({ email: f.email, ip: f.ip, at: past })));
+    await t.db
+      .insert(signInFailures)
+      .values(old.map((f) => ({ email: f.email, ip: f.ip, at: past })));
 
     const { result, events } = await attempt(user.email, PASSWORD);
     expect(sessionOf(result)).toBeTruthy();
@@ -243,9 +340,19 @@ describe('lockout per e-mail (security.md 8)', () => {
   it('an expired lock alone (failures moved out of the window too) lets a wrong password count from zero', async () => {
     const user = await makeUser('reviewer');
     await fiveFailures(user.email);
-    await t.db.update(accountLockouts).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(accountLockouts.email, user.email));
-    const old = await t.db.delete(signInFailures).where(eq(signInFailures.email, user.email)).returning();
-    await t.db.insert(signInFailures).values(old.map((f) => ({ email: f.email, ip: f.ip, at: new Date(Date.now() - 16 * 60_000) })));
+    await t.db
+      .update(accountLockouts)
+      .set({ lockedUntil: new Date(Date.now() - 1000) })
+      .where(eq(accountLockouts.email, user.email));
+    const old = await t.db
+      .delete(signInFailures)
+      .where(eq(signInFailures.email, user.email))
+      .returning();
+    await t.db
+      .insert(signInFailures)
+      .values(
+        old.map((f) => ({ email: f.email, ip: f.ip, at: new Date(Date.now() - 16 * 60_000) })),
+      );
     const results: SignInResult[] = [];
     for (let i = 0; i < 4; i++) results.push((await attempt(user.email, WRONG)).result);
     expect(results).toStrictEqual(Array(4).fill({ ok: false, reason: 'invalid' }));
@@ -253,12 +360,20 @@ describe('lockout per e-mail (security.md 8)', () => {
 
   it('a successful sign-in clears the e-mail failure count', async () => {
     const user = await makeUser('reviewer');
-    for (let i = 0; i < 4; i++) expect((await attempt(user.email, WRONG)).result).toStrictEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 4; i++)
+      expect((await attempt(user.email, WRONG)).result).toStrictEqual({
+        ok: false,
+        reason: 'invalid',
+      });
     expect(await failuresFor(user.email)).toBe(4);
     sessionOf((await attempt(user.email, PASSWORD)).result);
     expect(await failuresFor(user.email)).toBe(0);
     // Four more failures would have locked the account had the first four still counted.
-    for (let i = 0; i < 4; i++) expect((await attempt(user.email, WRONG)).result).toStrictEqual({ ok: false, reason: 'invalid' });
+    for (let i = 0; i < 4; i++)
+      expect((await attempt(user.email, WRONG)).result).toStrictEqual({
+        ok: false,
+        reason: 'invalid',
+      });
     sessionOf((await attempt(user.email, PASSWORD)).result);
   });
 
@@ -267,13 +382,20 @@ describe('lockout per e-mail (security.md 8)', () => {
     // many addresses. Locking must not depend on the guesses arriving one at a time.
     const user = await makeUser('reviewer');
     const seq = await headSeq();
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => attemptSignIn(t.db, { email: user.email, password: `${WRONG}-${i}`, context: ctx() })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        attemptSignIn(t.db, { email: user.email, password: `${WRONG}-${i}`, context: ctx() }),
+      ),
+    );
     expect(results.every((r) => !r.ok)).toBe(true);
     const events = (await eventsAfter(seq)).filter((e) => e.targetId === user.id);
     expect(events.filter((e) => e.action === 'auth.sign_in_failed')).toHaveLength(30);
     const checked = events.filter((e) => e.reason === 'wrong_password').length;
     const lockouts = events.filter((e) => e.action === 'auth.locked_out').length;
-    expect({ passwordsChecked: checked, lockoutEvents: lockouts }).toEqual({ passwordsChecked: Math.min(checked, 5), lockoutEvents: 1 });
+    expect({ passwordsChecked: checked, lockoutEvents: lockouts }).toEqual({
+      passwordsChecked: Math.min(checked, 5),
+      lockoutEvents: 1,
+    });
     expect(results.filter((r) => !r.ok && r.reason === 'invalid').length).toBeLessThanOrEqual(4);
   });
 });
@@ -290,7 +412,12 @@ describe('throttling per client address (security.md 8)', () => {
     const throttled = await attempt(user.email, PASSWORD, ctx(ip));
     expect(throttled.result).toStrictEqual({ ok: false, reason: 'invalid' });
     expect(throttled.events).toHaveLength(1);
-    expect(throttled.events[0]).toMatchObject({ action: 'auth.sign_in_failed', reason: 'ip_throttled', actorIp: ip, targetId: user.id });
+    expect(throttled.events[0]).toMatchObject({
+      action: 'auth.sign_in_failed',
+      reason: 'ip_throttled',
+      actorIp: ip,
+      targetId: user.id,
+    });
 
     const elsewhere = await attempt(user.email, PASSWORD, ctx('198.51.100.78'));
     sessionOf(elsewhere.result);
@@ -302,7 +429,11 @@ describe('throttling per client address (security.md 8)', () => {
     const victims = await Promise.all(Array.from({ length: 4 }, () => makeUser('auditor')));
     for (let i = 0; i < 20; i++) await attempt(victims[i % 4]!.email, `${WRONG}-${i}`, ctx(ip));
     // Each victim saw 5 failures, so each is now locked; and the address is throttled for everyone.
-    for (const v of victims) expect((await attempt(v.email, PASSWORD, ctx())).result).toStrictEqual({ ok: false, reason: 'locked' });
+    for (const v of victims)
+      expect((await attempt(v.email, PASSWORD, ctx())).result).toStrictEqual({
+        ok: false,
+        reason: 'locked',
+      });
     const other = await makeUser('reviewer');
     const { events } = await attempt(other.email, PASSWORD, ctx(ip));
     expect(events.map((e) => e.reason)).toEqual(['ip_throttled']);
@@ -326,7 +457,10 @@ describe('sessions are re-checked on every request (security.md 9)', () => {
     const sessionId = sessionOf((await attempt(user.email, PASSWORD)).result);
     await t.db.update(users).set({ active: false }).where(eq(users.id, user.id));
     expect(await getSessionUser(t.db, sessionId)).toBeNull();
-    const [session] = await t.db.select({ revokedAt: sessions.revokedAt }).from(sessions).where(eq(sessions.id, sessionId));
+    const [session] = await t.db
+      .select({ revokedAt: sessions.revokedAt })
+      .from(sessions)
+      .where(eq(sessions.id, sessionId));
     expect(session!.revokedAt).toBeNull();
   });
 
@@ -334,7 +468,10 @@ describe('sessions are re-checked on every request (security.md 9)', () => {
     const auditor = await makeUser('auditor', new Date(Date.now() + 24 * 3600_000));
     const sessionId = sessionOf((await attempt(auditor.email, PASSWORD)).result);
     expect((await getSessionUser(t.db, sessionId))?.role).toBe('auditor');
-    await t.db.update(users).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(users.id, auditor.id));
+    await t.db
+      .update(users)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(users.id, auditor.id));
     expect(await getSessionUser(t.db, sessionId)).toBeNull();
     const { result, events } = await attempt(auditor.email, PASSWORD);
     expect(result).toStrictEqual({ ok: false, reason: 'invalid' });
@@ -351,7 +488,10 @@ describe('sessions are re-checked on every request (security.md 9)', () => {
   it('an expired session stops working', async () => {
     const user = await makeUser('reviewer');
     const sessionId = sessionOf((await attempt(user.email, PASSWORD)).result);
-    await t.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, sessionId));
+    await t.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, sessionId));
     expect(await getSessionUser(t.db, sessionId)).toBeNull();
   });
 
@@ -408,7 +548,9 @@ describe('hostile sign-in input is refused and audited, never a crash (security.
   ])('%s', async (_name, email) => {
     const { result, events } = await attempt(email, WRONG);
     expect(result).toStrictEqual({ ok: false, reason: 'invalid' });
-    expect(events.map((e) => [e.action, e.reason])).toEqual([['auth.sign_in_failed', 'unknown_user']]);
+    expect(events.map((e) => [e.action, e.reason])).toEqual([
+      ['auth.sign_in_failed', 'unknown_user'],
+    ]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Database, Tx } from '@/db/client';
 import { accountLockouts, sessions, signInFailures, users } from '@/db/schema';
 import type { Role } from './authz';
@@ -13,7 +13,8 @@ export type SignInResult =
   | { ok: true; sessionId: string; user: { id: string; name: string; email: string; role: Role } }
   | { ok: false; reason: 'invalid' | 'locked' };
 
-type FailureReason = 'unknown_user' | 'wrong_password' | 'inactive' | 'expired' | 'locked' | 'ip_throttled';
+type FailureReason =
+  'unknown_user' | 'wrong_password' | 'inactive' | 'expired' | 'locked' | 'ip_throttled';
 
 const minutesAgo = (now: Date, minutes: number) => new Date(now.getTime() - minutes * 60_000);
 
@@ -27,51 +28,60 @@ export async function attemptSignIn(
   input: { email: string; password: string; context: RequestContext },
 ): Promise<SignInResult> {
   const config = authConfig();
-  const email = normaliseEmail(input.email).slice(0, 254);
+  // Storable as given: no NUL (text cannot hold it), no half surrogate pair left by the cut.
+  const email = normaliseEmail(input.email)
+    .slice(0, 254)
+    .toWellFormed()
+    .replace(/\u0000/g, '\uFFFD');
   const ip = input.context.ip ?? 'unknown';
-  const now = new Date();
-  const windowStart = minutesAgo(now, config.lockoutWindowMinutes);
+  return db.transaction(async (tx): Promise<SignInResult> => {
+    // One attempt per e-mail at a time, from the lock check to the failure count: a burst of
+    // parallel guesses cannot all read "not locked" before the lock lands.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'sign-in:' + email}, 0))`);
+    const now = new Date();
+    const windowStart = minutesAgo(now, config.lockoutWindowMinutes);
+    const [user] = await tx
+      .select({
+        id: users.id,
+        name: users.name,
+        email: users.email,
+        role: users.role,
+        passwordHash: users.passwordHash,
+        active: users.active,
+        expiresAt: users.expiresAt,
+      })
+      .from(users)
+      .where(eq(users.email, email));
+    const [lock] = await tx
+      .select({ lockedUntil: accountLockouts.lockedUntil })
+      .from(accountLockouts)
+      .where(and(eq(accountLockouts.email, email), gt(accountLockouts.lockedUntil, now)));
+    const [ipFailures] = await tx
+      .select({ n: count() })
+      .from(signInFailures)
+      .where(and(eq(signInFailures.ip, ip), gt(signInFailures.at, windowStart)));
 
-  const [user] = await db
-    .select({
-      id: users.id,
-      name: users.name,
-      email: users.email,
-      role: users.role,
-      passwordHash: users.passwordHash,
-      active: users.active,
-      expiresAt: users.expiresAt,
-    })
-    .from(users)
-    .where(eq(users.email, email));
-  const [lock] = await db
-    .select({ lockedUntil: accountLockouts.lockedUntil })
-    .from(accountLockouts)
-    .where(and(eq(accountLockouts.email, email), gt(accountLockouts.lockedUntil, now)));
-  const [ipFailures] = await db
-    .select({ n: count() })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.ip, ip), gt(signInFailures.at, windowStart)));
+    // Always do the password work, so timing does not tell a known account from an unknown one.
+    const passwordOk = await verifyPassword(
+      user?.passwordHash ?? (await timingDummyHash()),
+      input.password,
+    );
 
-  // Always do the password work, so timing does not tell a known account from an unknown one.
-  const passwordOk = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), input.password);
+    const actor: AuditActor = user
+      ? { id: user.id, name: user.name, email: user.email, type: 'user' }
+      : { id: null, name: null, email, type: 'anonymous' };
+    const target = user ? { type: 'user', id: user.id, label: user.email } : null;
 
-  const actor: AuditActor = user
-    ? { id: user.id, name: user.name, email: user.email, type: 'user' }
-    : { id: null, name: null, email, type: 'anonymous' };
-  const target = user ? { type: 'user', id: user.id, label: user.email } : null;
+    let reason: FailureReason | null = null;
+    if ((ipFailures?.n ?? 0) >= config.ipThrottleThreshold) reason = 'ip_throttled';
+    else if (lock) reason = 'locked';
+    else if (!user) reason = 'unknown_user';
+    else if (!passwordOk) reason = 'wrong_password';
+    else if (!user.active) reason = 'inactive';
+    else if (user.expiresAt && user.expiresAt <= now) reason = 'expired';
 
-  let reason: FailureReason | null = null;
-  if ((ipFailures?.n ?? 0) >= config.ipThrottleThreshold) reason = 'ip_throttled';
-  else if (lock) reason = 'locked';
-  else if (!user) reason = 'unknown_user';
-  else if (!passwordOk) reason = 'wrong_password';
-  else if (!user.active) reason = 'inactive';
-  else if (user.expiresAt && user.expiresAt <= now) reason = 'expired';
-
-  if (reason === null && user) {
-    const sessionId = randomBytes(32).toString('base64url');
-    await db.transaction(async (tx) => {
+    if (reason === null && user) {
+      const sessionId = randomBytes(32).toString('base64url');
       await tx.delete(signInFailures).where(eq(signInFailures.email, email));
       await tx.insert(sessions).values({
         id: sessionId,
@@ -80,25 +90,42 @@ export async function attemptSignIn(
         ip: input.context.ip,
         userAgent: input.context.userAgent,
       });
-      await writeAuditEvent(tx, { action: 'auth.sign_in', actor, context: input.context, sessionId, target });
-    });
-    return { ok: true, sessionId, user: { id: user.id, name: user.name, email: user.email, role: user.role } };
-  }
+      await writeAuditEvent(tx, {
+        action: 'auth.sign_in',
+        actor,
+        context: input.context,
+        sessionId,
+        target,
+      });
+      return {
+        ok: true,
+        sessionId,
+        user: { id: user.id, name: user.name, email: user.email, role: user.role },
+      };
+    }
 
-  const lockedNow = await db.transaction(async (tx) => {
-    await tx.insert(signInFailures).values({ email, ip, at: now });
-    await writeAuditEvent(tx, {
-      action: 'auth.sign_in_failed',
-      outcome: 'failure',
-      actor,
-      context: input.context,
-      target,
-      reason,
-    });
-    if (reason === 'locked' || reason === 'ip_throttled') return false;
-    return lockIfOverThreshold(tx, { email, now, windowStart, actor, target, context: input.context });
+    const lockedNow = await (async () => {
+      await tx.insert(signInFailures).values({ email, ip, at: now });
+      await writeAuditEvent(tx, {
+        action: 'auth.sign_in_failed',
+        outcome: 'failure',
+        actor,
+        context: input.context,
+        target,
+        reason,
+      });
+      if (reason === 'locked' || reason === 'ip_throttled') return false;
+      return lockIfOverThreshold(tx, {
+        email,
+        now,
+        windowStart,
+        actor,
+        target,
+        context: input.context,
+      });
+    })();
+    return { ok: false, reason: reason === 'locked' || lockedNow ? 'locked' : 'invalid' };
   });
-  return { ok: false, reason: reason === 'locked' || lockedNow ? 'locked' : 'invalid' };
 }
 
 async function lockIfOverThreshold(
@@ -169,7 +196,11 @@ export async function getSessionUser(db: Database, sessionId: string): Promise<S
 }
 
 /** Ends a session server-side (the cookie alone no longer works) and records the sign-out. */
-export async function signOutSession(db: Database, sessionId: string, context: RequestContext): Promise<void> {
+export async function signOutSession(
+  db: Database,
+  sessionId: string,
+  context: RequestContext,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(sessions)

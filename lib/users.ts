@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
 import { sessions, users } from '@/db/schema';
 import { type Role } from './authz';
@@ -10,7 +10,6 @@ import { hashPassword } from './password';
 /** Who is acting, and from where: what every admin change records about its author. */
 export type ActingUser = { actor: AuditActor; context: RequestContext; sessionId: string | null };
 
-
 export const userColumns = {
   id: users.id,
   email: users.email,
@@ -20,7 +19,15 @@ export const userColumns = {
   expiresAt: users.expiresAt,
   createdAt: users.createdAt,
 };
-export type UserRow = { id: string; email: string; name: string; role: Role; active: boolean; expiresAt: Date | null; createdAt: Date };
+export type UserRow = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  expiresAt: Date | null;
+  createdAt: Date;
+};
 
 /** Locks the user row for the rest of the transaction, so concurrent admin changes serialise. */
 async function lockUser(tx: Tx, userId: string): Promise<UserRow> {
@@ -62,7 +69,13 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   const [user] = await tx
     .insert(users)
-    .values({ email: input.email, name: input.name, role: input.role, passwordHash, expiresAt: input.expiresAt })
+    .values({
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash,
+      expiresAt: input.expiresAt,
+    })
     .onConflictDoNothing({ target: users.email })
     .returning(userColumns);
   if (!user) throw new ExpectedError('A user with this email already exists', 'email');
@@ -84,26 +97,61 @@ export async function createUser(
   return user;
 }
 
-export async function changeRole(tx: Tx, by: ActingUser, input: { userId: string; role: Role }): Promise<UserRow> {
+/**
+ * Role and active changes serialise on one lock taken before any user row, so two of them can
+ * never hold each other's row while waiting for the admin set (a deadlock instead of a refusal).
+ */
+async function lockAdminSet(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('whochanged:admin-set', 0))`);
+}
+
+export async function changeRole(
+  tx: Tx,
+  by: ActingUser,
+  input: { userId: string; role: Role },
+): Promise<UserRow> {
+  await lockAdminSet(tx);
   const before = await lockUser(tx, input.userId);
-  if (before.role === input.role) throw new ExpectedError(`${before.email} already has this role`, 'role');
+  if (before.role === input.role)
+    throw new ExpectedError(`${before.email} already has this role`, 'role');
   if (before.role === 'admin' && before.active) await assertAnotherActiveAdmin(tx, before.id);
   const changes: FieldChange[] = [{ field: 'role', old: before.role, new: input.role }];
-  const set: { role: Role; updatedAt: Date; expiresAt?: null } = { role: input.role, updatedAt: new Date() };
+  const set: { role: Role; updatedAt: Date; expiresAt?: null } = {
+    role: input.role,
+    updatedAt: new Date(),
+  };
   // An expiry belongs to auditor accounts only; leaving the role drops it.
   if (input.role !== 'auditor' && before.expiresAt) {
     set.expiresAt = null;
     changes.push({ field: 'expires_at', old: iso(before.expiresAt), new: null });
   }
-  const [after] = await tx.update(users).set(set).where(eq(users.id, before.id)).returning(userColumns);
-  await writeAuditEvent(tx, { action: 'user.role_change', actor: by.actor, context: by.context, sessionId: by.sessionId, target: target(before), changes });
+  const [after] = await tx
+    .update(users)
+    .set(set)
+    .where(eq(users.id, before.id))
+    .returning(userColumns);
+  await writeAuditEvent(tx, {
+    action: 'user.role_change',
+    actor: by.actor,
+    context: by.context,
+    sessionId: by.sessionId,
+    target: target(before),
+    changes,
+  });
   return after!;
 }
 
-export async function setActive(tx: Tx, by: ActingUser, input: { userId: string; active: boolean }): Promise<UserRow> {
+export async function setActive(
+  tx: Tx,
+  by: ActingUser,
+  input: { userId: string; active: boolean },
+): Promise<UserRow> {
+  await lockAdminSet(tx);
   const before = await lockUser(tx, input.userId);
   if (before.active === input.active) {
-    throw new ExpectedError(`${before.email} is already ${input.active ? 'active' : 'deactivated'}`);
+    throw new ExpectedError(
+      `${before.email} is already ${input.active ? 'active' : 'deactivated'}`,
+    );
   }
   if (!input.active && before.role === 'admin') await assertAnotherActiveAdmin(tx, before.id);
   const [after] = await tx
@@ -123,10 +171,17 @@ export async function setActive(tx: Tx, by: ActingUser, input: { userId: string;
   return after!;
 }
 
-export async function resetPassword(tx: Tx, by: ActingUser, input: { userId: string; password: string }): Promise<void> {
+export async function resetPassword(
+  tx: Tx,
+  by: ActingUser,
+  input: { userId: string; password: string },
+): Promise<void> {
   const before = await lockUser(tx, input.userId);
   const passwordHash = await hashPassword(input.password);
-  await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, before.id));
+  await tx
+    .update(users)
+    .set({ passwordHash, updatedAt: new Date() })
+    .where(eq(users.id, before.id));
   // A reset password ends every session signed in with the old one.
   await revokeSessions(tx, before.id);
   await writeAuditEvent(tx, {
@@ -139,10 +194,16 @@ export async function resetPassword(tx: Tx, by: ActingUser, input: { userId: str
   });
 }
 
-export async function setExpiry(tx: Tx, by: ActingUser, input: { userId: string; expiresAt: Date | null }): Promise<UserRow> {
+export async function setExpiry(
+  tx: Tx,
+  by: ActingUser,
+  input: { userId: string; expiresAt: Date | null },
+): Promise<UserRow> {
   const before = await lockUser(tx, input.userId);
-  if (before.role !== 'auditor') throw new ExpectedError('Only auditor accounts can have an expiry date', 'expiresAt');
-  if (iso(before.expiresAt) === iso(input.expiresAt)) throw new ExpectedError('The expiry is unchanged', 'expiresAt');
+  if (before.role !== 'auditor')
+    throw new ExpectedError('Only auditor accounts can have an expiry date', 'expiresAt');
+  if (iso(before.expiresAt) === iso(input.expiresAt))
+    throw new ExpectedError('The expiry is unchanged', 'expiresAt');
   const [after] = await tx
     .update(users)
     .set({ expiresAt: input.expiresAt, updatedAt: new Date() })

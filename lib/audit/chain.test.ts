@@ -2,8 +2,17 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import canonicalize from 'canonicalize';
 import { afterEach, describe, expect, it } from 'vitest';
-import { canonicalBytes, chainHash, formatTimestamp, GENESIS_HASH, leafHash, uuidBytes, type EventEnvelope } from './chain';
+import {
+  canonicalBytes,
+  chainHash,
+  formatTimestamp,
+  GENESIS_HASH,
+  leafHash,
+  uuidBytes,
+  type EventEnvelope,
+} from './chain';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -57,7 +66,15 @@ function unicodeEnvelope(): EventEnvelope {
     receivedAt: new Date('2000-01-01T00:00:00.000Z'),
     action: 'user.role_change',
     outcome: 'failure',
-    actor: { id: null, name: 'José 😀', email: 'josé@example.com', type: 'service', ip: null, userAgent: null, timeZone: 'Asia/Kolkata' },
+    actor: {
+      id: null,
+      name: 'José 😀',
+      email: 'josé@example.com',
+      type: 'service',
+      ip: null,
+      userAgent: null,
+      timeZone: 'Asia/Kolkata',
+    },
     target: { type: null, id: null, label: null },
     changes: [{ field: 'name', old: 'José', new: 'Jose\u0301' }],
     requestId: null,
@@ -78,14 +95,24 @@ const UNICODE_CHAIN = '386644fa5d2a55228213b2a701c94e1268520089f77774b12ad17eb75
 
 /** The byte layout of integrity.md, re-implemented here so the vectors do not check chain.ts against itself. */
 function referenceLeaf(canonical: string): string {
-  return createHash('sha256').update(Buffer.concat([Buffer.from([0]), Buffer.from(canonical, 'utf8')])).digest('hex');
+  return createHash('sha256')
+    .update(Buffer.concat([Buffer.from([0]), Buffer.from(canonical, 'utf8')]))
+    .digest('hex');
 }
 function referenceChain(stream: string, seq: number, prevHex: string, leafHex: string): string {
   const seqBytes = Buffer.alloc(8);
   seqBytes.writeUInt32BE(Math.floor(seq / 2 ** 32), 0);
   seqBytes.writeUInt32BE(seq % 2 ** 32, 4);
   return createHash('sha256')
-    .update(Buffer.concat([Buffer.from([1]), Buffer.from(stream.replace(/-/g, ''), 'hex'), seqBytes, Buffer.from(prevHex, 'hex'), Buffer.from(leafHex, 'hex')]))
+    .update(
+      Buffer.concat([
+        Buffer.from([1]),
+        Buffer.from(stream.replace(/-/g, ''), 'hex'),
+        seqBytes,
+        Buffer.from(prevHex, 'hex'),
+        Buffer.from(leafHex, 'hex'),
+      ]),
+    )
     .digest('hex');
 }
 
@@ -105,27 +132,134 @@ describe('test vectors (integrity.md: VERIFY.md byte layout)', () => {
     const envelope = genesisEnvelope();
     expect(canonicalBytes(envelope).toString('utf8')).toBe(GENESIS_CANONICAL);
     expect(leafHash(envelope).toString('hex')).toBe(GENESIS_LEAF);
-    expect(chainHash(STREAM, 1, GENESIS_HASH, leafHash(envelope)).toString('hex')).toBe(GENESIS_CHAIN);
+    expect(chainHash(STREAM, 1, GENESIS_HASH, leafHash(envelope)).toString('hex')).toBe(
+      GENESIS_CHAIN,
+    );
   });
 
   it('vector 2 (unicode, chained on vector 1): canonical bytes, leaf and chain hash', () => {
     const envelope = unicodeEnvelope();
     expect(canonicalBytes(envelope).toString('utf8')).toBe(UNICODE_CANONICAL);
     expect(leafHash(envelope).toString('hex')).toBe(UNICODE_LEAF);
-    expect(chainHash(STREAM, 2, Buffer.from(GENESIS_CHAIN, 'hex'), leafHash(envelope)).toString('hex')).toBe(UNICODE_CHAIN);
+    expect(
+      chainHash(STREAM, 2, Buffer.from(GENESIS_CHAIN, 'hex'), leafHash(envelope)).toString('hex'),
+    ).toBe(UNICODE_CHAIN);
   });
 
   it('vector 3 (tampered): changing one character of vector 1 no longer matches', () => {
     const envelope = genesisEnvelope();
     envelope.changes = [{ field: 'role', old: null, new: 'reviewer ' }];
     expect(leafHash(envelope).toString('hex')).not.toBe(GENESIS_LEAF);
-    expect(chainHash(STREAM, 1, GENESIS_HASH, leafHash(envelope)).toString('hex')).not.toBe(GENESIS_CHAIN);
+    expect(chainHash(STREAM, 1, GENESIS_HASH, leafHash(envelope)).toString('hex')).not.toBe(
+      GENESIS_CHAIN,
+    );
   });
 
   it('a canonical text carries non-ASCII characters as UTF-8, not as \\u escapes', () => {
     const bytes = canonicalBytes(unicodeEnvelope());
     expect(bytes.includes(Buffer.from('José 😀', 'utf8'))).toBe(true);
     expect(bytes.includes(Buffer.from('\\u00e9'))).toBe(false);
+  });
+});
+
+describe('canonicalBytes agrees with the reference JCS on random envelopes', () => {
+  // The envelope text is assembled by hand in a fixed key order for speed; this holds it to the
+  // reference implementation over envelopes with awkward keys, strings and numbers.
+  let seed = 20260115;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  const STRINGS = [
+    '',
+    'a',
+    'Z',
+    'é',
+    'e\u0301',
+    '😀',
+    '\u2028',
+    '\u202E',
+    'ад',
+    'tab\t',
+    'nl\n',
+    'q"',
+    'b\\',
+    '\u0001',
+    '\u007f',
+    '10',
+    '9',
+    '_',
+    '~',
+    'A_b',
+    'aB',
+  ];
+  const str = () => Array.from({ length: Math.floor(rand() * 4) }, () => pick(STRINGS)).join('');
+  const num = () =>
+    pick([
+      0,
+      -0,
+      1,
+      -1,
+      0.1,
+      1e21,
+      1e-7,
+      123.456,
+      2 ** 53 - 1,
+      -5e-324,
+      Math.floor(rand() * 1e6) / 7,
+    ]);
+  function value(depth: number): unknown {
+    const r = rand();
+    if (depth > 3 || r < 0.3) return pick([null, true, false, str(), num()]);
+    if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => value(depth + 1));
+    return Object.fromEntries(
+      Array.from({ length: Math.floor(rand() * 5) }, () => [str(), value(depth + 1)]),
+    );
+  }
+  const nullable = () => (rand() < 0.3 ? null : str());
+  function envelope(): EventEnvelope {
+    return {
+      stream: STREAM,
+      seq: 1 + Math.floor(rand() * 1e9),
+      sourceEventId: nullable(),
+      occurredAt: new Date(Math.floor(rand() * 4e12)),
+      receivedAt: new Date(Math.floor(rand() * 4e12)),
+      action: str() || 'x.y',
+      outcome: pick(['success', 'failure'] as const),
+      actor: {
+        id: nullable(),
+        name: nullable(),
+        email: nullable(),
+        type: pick(['user', 'service', 'system', 'anonymous']),
+        ip: nullable(),
+        userAgent: nullable(),
+        timeZone: nullable(),
+      },
+      target: { type: nullable(), id: nullable(), label: nullable() },
+      changes: Array.from({ length: Math.floor(rand() * 3) }, () => ({
+        field: str(),
+        old: value(1),
+        new: value(1),
+      })),
+      requestId: nullable(),
+      sessionId: nullable(),
+      reason: nullable(),
+      metadata: value(3) as Record<string, unknown> & object,
+      flags: Array.from({ length: Math.floor(rand() * 3) }, str),
+    };
+  }
+
+  it('gives byte-identical canonical text and leaf for 500 random envelopes', () => {
+    for (let i = 0; i < 500; i++) {
+      const e = envelope();
+      if (typeof e.metadata !== 'object' || e.metadata === null || Array.isArray(e.metadata))
+        e.metadata = { v: e.metadata };
+      const reference = canonicalize({
+        ...e,
+        occurredAt: e.occurredAt.toISOString(),
+        receivedAt: e.receivedAt.toISOString(),
+      })!;
+      expect(canonicalBytes(e).toString('utf8'), `envelope ${i}`).toBe(reference);
+      expect(leafHash(e).toString('hex')).toBe(referenceLeaf(reference));
+    }
   });
 });
 
@@ -270,11 +404,19 @@ describe('hashing does not depend on the process time zone (security.md 6)', () 
     const zones = ['UTC', 'Asia/Kolkata', 'America/Los_Angeles'];
     const outputs = await Promise.all(
       zones.map(async (TZ) => {
-        const { stdout } = await run(tsx, ['--input-type=module', '-e', script, JSON.stringify(genesisEnvelope())], {
-          cwd: root,
-          env: { ...process.env, TZ },
-        });
-        return JSON.parse(stdout.trim().split('\n').at(-1)!) as { offset: number; leaf: string; hash: string };
+        const { stdout } = await run(
+          tsx,
+          ['--input-type=module', '-e', script, JSON.stringify(genesisEnvelope())],
+          {
+            cwd: root,
+            env: { ...process.env, TZ },
+          },
+        );
+        return JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+          offset: number;
+          leaf: string;
+          hash: string;
+        };
       }),
     );
     expect(outputs.map((o) => o.offset)).toEqual([0, -330, 480]);
@@ -311,7 +453,9 @@ describe('chainHash', () => {
 
   it('encodes seq as an unsigned 64-bit big-endian integer', () => {
     const seq = 2 ** 40 + 5;
-    expect(chainHash(STREAM, seq, GENESIS_HASH, leaf).toString('hex')).toBe(referenceChain(STREAM, seq, '00'.repeat(32), leaf.toString('hex')));
+    expect(chainHash(STREAM, seq, GENESIS_HASH, leaf).toString('hex')).toBe(
+      referenceChain(STREAM, seq, '00'.repeat(32), leaf.toString('hex')),
+    );
     expect(chainHash(STREAM, Number.MAX_SAFE_INTEGER, GENESIS_HASH, leaf).toString('hex')).toBe(
       referenceChain(STREAM, Number.MAX_SAFE_INTEGER, '00'.repeat(32), leaf.toString('hex')),
     );
@@ -349,13 +493,25 @@ describe('unicode and unstorable values', () => {
 
   it.each([
     ['a lone high surrogate in a name', (e: EventEnvelope) => (e.actor.name = 'x\uD800y')],
-    ['a lone low surrogate at the end of a label', (e: EventEnvelope) => (e.target.label = 'x\uDC00')],
-    ['a lone surrogate in a change value', (e: EventEnvelope) => (e.changes = [{ field: 'name', old: null, new: '\uD83D' }])],
-    ['a lone surrogate deep in metadata', (e: EventEnvelope) => (e.metadata = { a: [{ b: '\uDBFF' }] })],
+    [
+      'a lone low surrogate at the end of a label',
+      (e: EventEnvelope) => (e.target.label = 'x\uDC00'),
+    ],
+    [
+      'a lone surrogate in a change value',
+      (e: EventEnvelope) => (e.changes = [{ field: 'name', old: null, new: '\uD83D' }]),
+    ],
+    [
+      'a lone surrogate deep in metadata',
+      (e: EventEnvelope) => (e.metadata = { a: [{ b: '\uDBFF' }] }),
+    ],
     ['a lone surrogate in a metadata key', (e: EventEnvelope) => (e.metadata = { ['k\uD800']: 1 })],
     ['NaN in metadata', (e: EventEnvelope) => (e.metadata = { n: Number.NaN })],
     ['Infinity in metadata', (e: EventEnvelope) => (e.metadata = { n: Number.POSITIVE_INFINITY })],
-    ['an invalid occurredAt', (e: EventEnvelope) => (e.occurredAt = new Date('2026-02-30T00:00:00Z x'))],
+    [
+      'an invalid occurredAt',
+      (e: EventEnvelope) => (e.occurredAt = new Date('2026-02-30T00:00:00Z x')),
+    ],
   ])('throws on %s', (_name, mutate) => {
     const envelope = genesisEnvelope();
     mutate(envelope);
@@ -374,7 +530,11 @@ describe('formatTimestamp', () => {
     ['an offset input', new Date('2026-01-01T05:30:00+05:30'), '2026-01-01T00:00:00.000Z'],
     ['before the epoch', new Date('1900-06-01T00:00:00.001Z'), '1900-06-01T00:00:00.001Z'],
     ['the first year', new Date('0001-01-01T00:00:00.000Z'), '0001-01-01T00:00:00.000Z'],
-    ['the last representable 4-digit year', new Date('9999-12-31T23:59:59.999Z'), '9999-12-31T23:59:59.999Z'],
+    [
+      'the last representable 4-digit year',
+      new Date('9999-12-31T23:59:59.999Z'),
+      '9999-12-31T23:59:59.999Z',
+    ],
   ])('formats %s as 24 UTC characters', (_name, date, expected) => {
     const text = formatTimestamp(date);
     expect(text).toBe(expected);

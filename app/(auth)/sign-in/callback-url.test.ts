@@ -2,12 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { safeCallbackUrl } from './callback-url';
 
 describe('safeCallbackUrl: only same-site relative paths (open redirect)', () => {
-  it.each(['/', '/events', '/events?actor=ada%40example.com&sort=-occurred_at', '/alerts/42#notes', '/a/b/../c', '/%2F%2Fevil.example', '/events?next=//evil.example'])(
-    'keeps %j',
-    (value) => {
-      expect(safeCallbackUrl(value)).toBe(value);
-    },
-  );
+  it.each([
+    '/',
+    '/events',
+    '/events?actor=ada%40example.com&sort=-occurred_at',
+    '/alerts/42#notes',
+    '/a/b/../c',
+    '/%2F%2Fevil.example',
+    '/events?next=//evil.example',
+  ])('keeps %j', (value) => {
+    expect(safeCallbackUrl(value)).toBe(value);
+  });
 
   it.each([
     '//evil.example',
@@ -49,13 +54,28 @@ describe('safeCallbackUrl: only same-site relative paths (open redirect)', () =>
     expect(safeCallbackUrl('/' + 'a'.repeat(1024 * 1024))).toBe('/');
   });
 
-  it.each([undefined, null, 42, ['/events'], { toString: () => '/events' }, new URL('https://evil.example')])('refuses the non-string %j', (value) => {
+  it.each([
+    undefined,
+    null,
+    42,
+    ['/events'],
+    { toString: () => '/events' },
+    new URL('https://evil.example'),
+  ])('refuses the non-string %j', (value) => {
     expect(safeCallbackUrl(value)).toBe('/');
   });
 
   it('every accepted value resolves to the same origin', () => {
     const base = 'https://whochanged.example';
-    const candidates = ['/events', '//evil.example', '/\\evil.example', '/\t/evil.example', '/.//evil.example', '/%2e%2e//evil.example', 'https://evil.example'];
+    const candidates = [
+      '/events',
+      '//evil.example',
+      '/\\evil.example',
+      '/\t/evil.example',
+      '/.//evil.example',
+      '/%2e%2e//evil.example',
+      'https://evil.example',
+    ];
     for (const candidate of candidates) {
       expect(new URL(safeCallbackUrl(candidate), base).origin).toBe(base);
     }
