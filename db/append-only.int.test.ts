@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAuditEvent } from '@/lib/audit/writer';
 import { createTestDatabase, type TestDatabase } from './testing';
 
-const FORBIDDEN = ['update audit_events set action = $$x$$', 'delete from audit_events', 'delete from audit_events where false', 'truncate audit_events'];
+const FORBIDDEN = [
+  'update audit_events set action = $$x$$',
+  'delete from audit_events',
+  'delete from audit_events where false',
+  'truncate audit_events',
+];
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -18,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function partitionNames(): Promise<string[]> {
-  const rows = await t.owner`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_events'::regclass`;
+  const rows =
+    await t.owner`select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_events'::regclass`;
   return rows.map((r) => r.relname as string);
 }
 
@@ -31,20 +37,27 @@ describe('audit_events is append-only (security.md 1)', () => {
     await expect(t.owner.unsafe(statement)).rejects.toThrow(/append-only/);
   });
 
-  it.each(FORBIDDEN)('the owner is refused under session_replication_role = replica: %s', async (statement) => {
-    await expect(
-      t.owner.begin(async (tx) => {
-        await tx.unsafe('set local session_replication_role = replica');
-        await tx.unsafe(statement);
-      }),
-    ).rejects.toThrow(/append-only/);
-  });
+  it.each(FORBIDDEN)(
+    'the owner is refused under session_replication_role = replica: %s',
+    async (statement) => {
+      await expect(
+        t.owner.begin(async (tx) => {
+          await tx.unsafe('set local session_replication_role = replica');
+          await tx.unsafe(statement);
+        }),
+      ).rejects.toThrow(/append-only/);
+    },
+  );
 
   it('each partition refuses direct changes too, even in replica mode', async () => {
     const partitions = await partitionNames();
     expect(partitions.length).toBeGreaterThanOrEqual(4);
     for (const part of partitions) {
-      for (const statement of [`update ${part} set action = 'x'`, `delete from ${part}`, `truncate ${part}`]) {
+      for (const statement of [
+        `update ${part} set action = 'x'`,
+        `delete from ${part}`,
+        `truncate ${part}`,
+      ]) {
         await expect(t.db.$client.unsafe(statement)).rejects.toThrow(/permission denied/);
         await expect(
           t.owner.begin(async (tx) => {
@@ -62,7 +75,9 @@ describe('audit_events is append-only (security.md 1)', () => {
   });
 
   it('the app role cannot move a stream head by hand', async () => {
-    await expect(t.db.$client.unsafe('update audit_streams set head_seq = 99')).rejects.toThrow(/permission denied/);
+    await expect(t.db.$client.unsafe('update audit_streams set head_seq = 99')).rejects.toThrow(
+      /permission denied/,
+    );
   });
 
   it('partitions for the current month and the next three exist', async () => {
@@ -70,7 +85,9 @@ describe('audit_events is append-only (security.md 1)', () => {
     const now = new Date();
     for (let i = 0; i < 4; i++) {
       const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + i, 1));
-      expect(partitions).toContain(`audit_events_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`);
+      expect(partitions).toContain(
+        `audit_events_y${d.getUTCFullYear()}m${String(d.getUTCMonth() + 1).padStart(2, '0')}`,
+      );
     }
   });
 });

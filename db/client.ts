@@ -35,7 +35,9 @@ export function createDb(url: string, options: { max?: number } = {}): Database 
  * (COPY). Relies on drizzle's postgres-js session keeping its client as `session.client`.
  */
 export function rawTransaction(tx: Tx): postgres.TransactionSql {
-  const client = (tx as unknown as { session?: { client?: postgres.TransactionSql } }).session?.client;
-  if (!client || typeof client.unsafe !== 'function') throw new Error('rawTransaction: not a drizzle postgres-js transaction');
+  const client = (tx as unknown as { session?: { client?: postgres.TransactionSql } }).session
+    ?.client;
+  if (!client || typeof client.unsafe !== 'function')
+    throw new Error('rawTransaction: not a drizzle postgres-js transaction');
   return client;
 }

@@ -20,12 +20,17 @@ function isAlive(pid: number): boolean {
  * else the embedded PostgreSQL of a running `npm start` (read from .data/runtime.json); else
  * the embedded PostgreSQL started for the duration of the command.
  */
-export async function openDatabase(options: { max?: number; quiet?: boolean } = {}): Promise<{ db: Database; close: () => Promise<void> }> {
+export async function openDatabase(
+  options: { max?: number; quiet?: boolean } = {},
+): Promise<{ db: Database; close: () => Promise<void> }> {
   const dir = dataDir();
   let cluster: EmbeddedCluster | null = null;
   let appUrl: string;
   const runtimeFile = path.join(dir, 'runtime.json');
-  const runtime = !process.env.DATABASE_URL && existsSync(runtimeFile) ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { databaseUrl: string; pid: number }) : null;
+  const runtime =
+    !process.env.DATABASE_URL && existsSync(runtimeFile)
+      ? (JSON.parse(readFileSync(runtimeFile, 'utf8')) as { databaseUrl: string; pid: number })
+      : null;
   if (process.env.APP_DATABASE_URL) {
     appUrl = process.env.APP_DATABASE_URL;
   } else if (runtime && isAlive(runtime.pid)) {
@@ -33,7 +38,10 @@ export async function openDatabase(options: { max?: number; quiet?: boolean } = 
   } else {
     let ownerUrl = process.env.DATABASE_URL;
     if (!ownerUrl) {
-      if (!options.quiet) console.error(`[whochanged] starting the embedded PostgreSQL in ${path.join(dir, 'postgres')}…`);
+      if (!options.quiet)
+        console.error(
+          `[whochanged] starting the embedded PostgreSQL in ${path.join(dir, 'postgres')}…`,
+        );
       cluster = await startEmbeddedPostgres(dir);
       ownerUrl = cluster.ownerUrl;
     }
@@ -54,8 +62,17 @@ export async function openDatabase(options: { max?: number; quiet?: boolean } = 
 export function cliActor() {
   const user = process.env.SUDO_USER ?? process.env.USER ?? 'unknown';
   return {
-    actor: { id: `cli:${user}`, name: `${user} (command line)`, email: null, type: 'system' as const },
-    context: { ip: null, userAgent: `whochanged-cli/${process.argv[1] ? path.basename(process.argv[1]) : 'cli'}`, requestId: null },
+    actor: {
+      id: `cli:${user}`,
+      name: `${user} (command line)`,
+      email: null,
+      type: 'system' as const,
+    },
+    context: {
+      ip: null,
+      userAgent: `whochanged-cli/${process.argv[1] ? path.basename(process.argv[1]) : 'cli'}`,
+      requestId: null,
+    },
     sessionId: null,
   };
 }

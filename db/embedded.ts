@@ -20,7 +20,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Reads a secret from `file`, creating it (mode 0600) on first use. */
-export async function readOrCreateSecret(file: string, bytes = 32): Promise<{ value: string; created: boolean }> {
+export async function readOrCreateSecret(
+  file: string,
+  bytes = 32,
+): Promise<{ value: string; created: boolean }> {
   if (existsSync(file)) return { value: (await readFile(file, 'utf8')).trim(), created: false };
   const value = randomBytes(bytes).toString('base64url');
   await mkdir(path.dirname(file), { recursive: true });
@@ -33,12 +36,17 @@ export async function readOrCreateSecret(file: string, bytes = 32): Promise<{ va
  * Starts the embedded PostgreSQL whose data lives in `<dataDir>/postgres`, initialising it on
  * first use. It listens on loopback only, on a free port chosen at each start.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedCluster> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (line: string) => void = () => {},
+): Promise<EmbeddedCluster> {
   // The server runs as the `postgres` system user, which must be able to traverse dataDir.
   await mkdir(dataDir, { recursive: true, mode: 0o711 });
   await chmod(dataDir, 0o711);
   const databaseDir = path.resolve(dataDir, 'postgres');
-  const { value: password } = await readOrCreateSecret(path.join(dataDir, 'postgres-owner-password'));
+  const { value: password } = await readOrCreateSecret(
+    path.join(dataDir, 'postgres-owner-password'),
+  );
   const port = await freePort();
   const cluster = new EmbeddedPostgres({
     databaseDir,
@@ -50,15 +58,22 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     createPostgresUser: true,
     initdbFlags: ['--locale=C.UTF-8', '--lc-messages=C', '--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'timezone=UTC',
-      '-c', 'max_connections=200',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'timezone=UTC',
+      '-c',
+      'max_connections=200',
       // Sized for an audit store on a developer machine (2 cores, 24 GiB): keep the hot indexes
       // in memory, and let bulk loads run without a checkpoint every few seconds.
-      '-c', 'shared_buffers=1GB',
-      '-c', 'max_wal_size=8GB',
-      '-c', 'checkpoint_timeout=15min',
+      '-c',
+      'shared_buffers=1GB',
+      '-c',
+      'max_wal_size=8GB',
+      '-c',
+      'checkpoint_timeout=15min',
     ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),

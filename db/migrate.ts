@@ -15,7 +15,11 @@ const MONTHS_AHEAD = 3;
  * password — lets the restricted application role log in with it. Returns the app role's URL.
  */
 export async function migrateDatabase(ownerUrl: string, appPassword?: string): Promise<string> {
-  const client = postgres(ownerUrl, { max: 1, onnotice: () => {}, connection: { TimeZone: 'UTC' } });
+  const client = postgres(ownerUrl, {
+    max: 1,
+    onnotice: () => {},
+    connection: { TimeZone: 'UTC' },
+  });
   try {
     await client`select pg_advisory_lock(7261001)`;
     try {
@@ -23,7 +27,9 @@ export async function migrateDatabase(ownerUrl: string, appPassword?: string): P
       await client`select ensure_audit_partitions(current_date, ${MONTHS_AHEAD + 1})`;
       if (appPassword) {
         // ALTER ROLE takes no bind parameters; the literal is escaped by doubling quotes.
-        await client.unsafe(`alter role ${APP_ROLE} login password '${appPassword.replace(/'/g, "''")}'`);
+        await client.unsafe(
+          `alter role ${APP_ROLE} login password '${appPassword.replace(/'/g, "''")}'`,
+        );
       }
     } finally {
       await client`select pg_advisory_unlock(7261001)`;

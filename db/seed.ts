@@ -28,7 +28,8 @@ export async function seedDemo(db: Database, password: string): Promise<boolean>
     await tx.execute('select pg_advisory_xact_lock(7261002)');
     const [existing] = await tx.select({ n: count() }).from(users);
     if ((existing?.n ?? 0) > 0) return false;
-    for (const user of DEMO_USERS) await createUser(tx, SEEDER, { ...user, password, expiresAt: null });
+    for (const user of DEMO_USERS)
+      await createUser(tx, SEEDER, { ...user, password, expiresAt: null });
     return true;
   });
 }

@@ -18,7 +18,9 @@ export const storageStateFor = (role: Role) => path.join('e2e', '.auth', `${role
 let database: Database | null = null;
 export function e2eDb(): Database {
   if (!database) {
-    const runtime = JSON.parse(readFileSync(path.join('.data', 'e2e', 'runtime.json'), 'utf8')) as { databaseUrl: string };
+    const runtime = JSON.parse(readFileSync(path.join('.data', 'e2e', 'runtime.json'), 'utf8')) as {
+      databaseUrl: string;
+    };
     database = createDb(runtime.databaseUrl, { max: 3 });
   }
   return database;
@@ -32,11 +34,20 @@ const TEST_SETUP: ActingUser = {
 
 let counter = 0;
 /** A throwaway account for one test, so tests never disturb each other or the demo users. */
-export async function createTestUser(role: Role, opts: { name?: string; expiresAt?: Date | null; password?: string } = {}) {
+export async function createTestUser(
+  role: Role,
+  opts: { name?: string; expiresAt?: Date | null; password?: string } = {},
+) {
   const email = `e2e-${role}-${process.pid}-${Date.now()}-${counter++}@example.test`;
   const password = opts.password ?? 'test-password-123';
   const user = await e2eDb().transaction((tx) =>
-    createUser(tx, TEST_SETUP, { email, name: opts.name ?? `E2E ${role} ${counter}`, role, password, expiresAt: opts.expiresAt ?? null }),
+    createUser(tx, TEST_SETUP, {
+      email,
+      name: opts.name ?? `E2E ${role} ${counter}`,
+      role,
+      password,
+      expiresAt: opts.expiresAt ?? null,
+    }),
   );
   return { ...user, password };
 }
@@ -54,14 +65,22 @@ export const signInError = (page: Page) => page.locator('form').getByRole('alert
 /** Server action ids by exported name, from the production build's manifest. */
 let manifest: Record<string, { filename: string; exportedName: string }> | null = null;
 export function actionId(exportedName: string): string {
-  manifest ??= JSON.parse(readFileSync(path.join('.next', 'server', 'server-reference-manifest.json'), 'utf8')).node;
+  manifest ??= JSON.parse(
+    readFileSync(path.join('.next', 'server', 'server-reference-manifest.json'), 'utf8'),
+  ).node;
   const entry = Object.entries(manifest!).find(([, v]) => v.exportedName === exportedName);
   if (!entry) throw new Error(`no server action named ${exportedName} in the build`);
   return entry[0];
 }
 
 /** A direct POST to a server action, as any HTTP client could send it. */
-export async function postAction(request: APIRequestContext, pagePath: string, name: string, args: unknown[], headers: Record<string, string> = {}) {
+export async function postAction(
+  request: APIRequestContext,
+  pagePath: string,
+  name: string,
+  args: unknown[],
+  headers: Record<string, string> = {},
+) {
   const baseURL = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
   const response = await request.post(pagePath, {
     headers: {
@@ -78,7 +97,15 @@ export async function postAction(request: APIRequestContext, pagePath: string, n
 }
 
 export async function auditEventsFor(targetId: string) {
-  const result = await e2eDb().$client<{ action: string; actor_email: string | null; changes: { field: string; old: unknown; new: unknown }[]; outcome: string; actor_ip: string | null }[]>`
+  const result = await e2eDb().$client<
+    {
+      action: string;
+      actor_email: string | null;
+      changes: { field: string; old: unknown; new: unknown }[];
+      outcome: string;
+      actor_ip: string | null;
+    }[]
+  >`
     select action, actor_email, changes, outcome, actor_ip from audit_events where target_id = ${targetId} order by seq`;
   return [...result];
 }

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import { e2eDb, expect, storageStateFor, test } from './fixtures';
 
 async function countEvents() {
-  const [row] = await e2eDb().execute<{ n: number }>(sql`select count(*)::int as n from audit_events`);
+  const [row] = await e2eDb().execute<{ n: number }>(
+    sql`select count(*)::int as n from audit_events`,
+  );
   return row!.n;
 }
 

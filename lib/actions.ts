@@ -9,9 +9,7 @@ import type { SessionUser } from './sign-in';
 import { fieldErrors } from './validation';
 
 export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; fieldErrors?: Record<string, string> };
-
+  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> };
 
 /**
  * Every server action is a public POST endpoint. This wrapper does, in order: authorise from
@@ -26,7 +24,8 @@ export function authorizedAction<S extends z.ZodType, T>(
   return async (input) => {
     const user = await getCurrentUser();
     if (!user) return { ok: false, error: 'You are not signed in.' };
-    if (!can(user.role, permission)) return { ok: false, error: 'You do not have permission to do this.' };
+    if (!can(user.role, permission))
+      return { ok: false, error: 'You do not have permission to do this.' };
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
       const errors = fieldErrors(parsed.error);
@@ -42,7 +41,11 @@ export function authorizedAction<S extends z.ZodType, T>(
     } catch (error) {
       if (error instanceof ExpectedError) {
         const field = error.field;
-        return { ok: false, error: error.message, fieldErrors: field ? { [field]: error.message } : undefined };
+        return {
+          ok: false,
+          error: error.message,
+          fieldErrors: field ? { [field]: error.message } : undefined,
+        };
       }
       throw error;
     }

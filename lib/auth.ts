@@ -43,9 +43,18 @@ export const { auth, signIn, signOut } = NextAuth({
       async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) throw new InvalidCredentials();
-        const result = await attemptSignIn(db, { ...parsed.data, context: contextFromHeaders(request.headers) });
-        if (!result.ok) throw result.reason === 'locked' ? new LockedOut() : new InvalidCredentials();
-        return { id: result.user.id, name: result.user.name, email: result.user.email, sid: result.sessionId };
+        const result = await attemptSignIn(db, {
+          ...parsed.data,
+          context: contextFromHeaders(request.headers),
+        });
+        if (!result.ok)
+          throw result.reason === 'locked' ? new LockedOut() : new InvalidCredentials();
+        return {
+          id: result.user.id,
+          name: result.user.name,
+          email: result.user.email,
+          sid: result.sessionId,
+        };
       },
     }),
   ],

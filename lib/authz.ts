@@ -19,7 +19,13 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const MATRIX: Record<Role, readonly Permission[]> = {
   admin: PERMISSIONS,
-  compliance_officer: ['events:read', 'alerts:read', 'alerts:triage', 'rules:manage', 'evidence:export'],
+  compliance_officer: [
+    'events:read',
+    'alerts:read',
+    'alerts:triage',
+    'rules:manage',
+    'evidence:export',
+  ],
   reviewer: ['events:read', 'alerts:read', 'alerts:triage'],
   auditor: ['events:read', 'alerts:read', 'evidence:export'],
 };

@@ -3,7 +3,6 @@ import { headers } from 'next/headers';
 import type { RequestContext } from './audit/types';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './client-address';
 
-
 export function contextFromHeaders(h: Headers): RequestContext {
   return {
     ip: h.get(CLIENT_IP_HEADER),

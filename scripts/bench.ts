@@ -9,25 +9,39 @@
  * DATABASE_URL) and a production server started like `npm start`.
  */
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql as dsql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createDb } from '@/db/client';
-import { freePort, readOrCreateSecret, startEmbeddedPostgres, type EmbeddedCluster } from '@/db/embedded';
+import {
+  freePort,
+  readOrCreateSecret,
+  startEmbeddedPostgres,
+  type EmbeddedCluster,
+} from '@/db/embedded';
 import { migrateDatabase } from '@/db/migrate';
 import { createDemo } from '@/lib/demo';
 import type { EventInput } from '@/lib/events/schema';
 import { importFiles } from '@/lib/ingest/bulk';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, 'api-events': { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    'api-events': { type: 'string', default: '200000' },
+  },
+});
 const N = Number(values.events);
 const API_N = Number(values['api-events']);
 const dataDir = path.resolve('.data/bench');
-const SYSTEM = { actor: { id: 'system:bench', name: 'bench', email: null, type: 'system' as const }, context: { ip: null, userAgent: null, requestId: null }, sessionId: null };
+const SYSTEM = {
+  actor: { id: 'system:bench', name: 'bench', email: null, type: 'system' as const },
+  context: { ip: null, userAgent: null, requestId: null },
+  sessionId: null,
+};
 const rows: { name: string; events: number; seconds: number; p95?: number; floor: number }[] = [];
 const log = (m: string) => console.error(`[bench] ${m}`);
 
@@ -41,16 +55,41 @@ function demoEvents(count: number, seed: number): EventInput[] {
 async function copyFloor(sql: postgres.Sql, events: EventInput[]): Promise<number> {
   await sql`drop table if exists bench_floor`;
   await sql`create table bench_floor (id text, occurred_at timestamptz, action text, outcome text, actor_id text, actor_name text, actor_email text, actor_type text, actor_ip text, actor_user_agent text, actor_time_zone text, target_type text, target_id text, target_label text, changes jsonb, metadata jsonb, prev_hash bytea, hash bytea)`;
-  const esc = (v: unknown) => (v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
+  const esc = (v: unknown) =>
+    v === null || v === undefined
+      ? '\\N'
+      : String(v)
+          .replace(/\\/g, '\\\\')
+          .replace(/\t/g, '\\t')
+          .replace(/\n/g, '\\n')
+          .replace(/\r/g, '\\r');
   const zero = '\\\\x' + '00'.repeat(32);
-  const text = events
-    .map((e) =>
-      [e.id, e.occurred_at, e.action, e.outcome ?? 'success', e.actor.id, e.actor.name, e.actor.email, e.actor.type ?? 'user', e.actor.ip, e.actor.user_agent, e.actor.time_zone, e.target?.type, e.target?.id, e.target?.label, JSON.stringify(e.changes ?? []), JSON.stringify(e.metadata ?? {})]
-        .map(esc)
-        .concat([zero, zero])
-        .join('\t'),
-    )
-    .join('\n') + '\n';
+  const text =
+    events
+      .map((e) =>
+        [
+          e.id,
+          e.occurred_at,
+          e.action,
+          e.outcome ?? 'success',
+          e.actor.id,
+          e.actor.name,
+          e.actor.email,
+          e.actor.type ?? 'user',
+          e.actor.ip,
+          e.actor.user_agent,
+          e.actor.time_zone,
+          e.target?.type,
+          e.target?.id,
+          e.target?.label,
+          JSON.stringify(e.changes ?? []),
+          JSON.stringify(e.metadata ?? {}),
+        ]
+          .map(esc)
+          .concat([zero, zero])
+          .join('\t'),
+      )
+      .join('\n') + '\n';
   const started = performance.now();
   const copy = await sql`copy bench_floor from stdin`.writable();
   copy.end(text);
@@ -75,7 +114,10 @@ async function main() {
   await admin.end();
   const ownerUrl = new URL(serverUrl);
   ownerUrl.pathname = '/whochanged_bench';
-  const appUrl = await migrateDatabase(ownerUrl.toString(), (await readOrCreateSecret(path.join(dataDir, 'app-db-password'))).value);
+  const appUrl = await migrateDatabase(
+    ownerUrl.toString(),
+    (await readOrCreateSecret(path.join(dataDir, 'app-db-password'))).value,
+  );
   const db = createDb(appUrl, { max: 8 });
   const owner = postgres(ownerUrl.toString(), { max: 1, onnotice: () => {} });
   let server: ReturnType<typeof spawn> | null = null;
@@ -90,33 +132,62 @@ async function main() {
     for (const e of events) out.write(JSON.stringify(e) + '\n');
     out.end();
     await once(out, 'finish');
-    await db.transaction((tx) => createSource(tx, SYSTEM, { name: 'bench-import', description: 'bench' }));
+    await db.transaction((tx) =>
+      createSource(tx, SYSTEM, { name: 'bench-import', description: 'bench' }),
+    );
     log('bulk import');
     t = performance.now();
-    const summary = await importFiles(db, { source: 'bench-import', format: 'jsonl', files: [file] });
+    const summary = await importFiles(db, {
+      source: 'bench-import',
+      format: 'jsonl',
+      files: [file],
+    });
     const importSeconds = (performance.now() - t) / 1000;
     if (summary.stored !== N) throw new Error(`import stored ${summary.stored} of ${N}`);
-    rows.push({ name: 'bulk import (npm run import, JSONL)', events: N, seconds: importSeconds, floor: await copyFloor(owner, events) });
+    rows.push({
+      name: 'bulk import (npm run import, JSONL)',
+      events: N,
+      seconds: importSeconds,
+      floor: await copyFloor(owner, events),
+    });
 
     // HTTP API.
     const apiEvents = demoEvents(API_N, 2);
     const source = await db.transaction(async (tx) => {
       const s = await createSource(tx, SYSTEM, { name: 'bench-api', description: 'bench' });
-      await tx.execute(dsql`update sources set rate_limit_per_second = 1000000 where name = 'bench-api'`);
-      return { ...s, key: (await createApiKey(tx, SYSTEM, { sourceId: s.id, label: 'bench' })).key };
+      await tx.execute(
+        dsql`update sources set rate_limit_per_second = 1000000 where name = 'bench-api'`,
+      );
+      return {
+        ...s,
+        key: (await createApiKey(tx, SYSTEM, { sourceId: s.id, label: 'bench' })).key,
+      };
     });
     const port = await freePort();
     log(`starting the server on port ${port} (builds first when needed)`);
-    server = spawn(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start.ts'], {
-      env: { ...process.env, DATABASE_URL: ownerUrl.toString(), WHOCHANGED_DATA_DIR: dataDir, PORT: String(port), DEMO_PASSWORD: 'bench-password-1', DEMO_EVENTS: '0' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    server = spawn(
+      process.execPath,
+      [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/start.ts'],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: ownerUrl.toString(),
+          WHOCHANGED_DATA_DIR: dataDir,
+          PORT: String(port),
+          DEMO_PASSWORD: 'bench-password-1',
+          DEMO_EVENTS: '0',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     server.stdout!.on('data', (d) => (output += d));
-    for (let i = 0; i < 600 && !output.includes('running at'); i++) await new Promise((r) => setTimeout(r, 500));
+    for (let i = 0; i < 600 && !output.includes('running at'); i++)
+      await new Promise((r) => setTimeout(r, 500));
     if (!output.includes('running at')) throw new Error(`the server did not start:\n${output}`);
     const bodies: string[] = [];
-    for (let i = 0; i < apiEvents.length; i += 500) bodies.push(JSON.stringify({ events: apiEvents.slice(i, i + 500) }));
+    for (let i = 0; i < apiEvents.length; i += 500)
+      bodies.push(JSON.stringify({ events: apiEvents.slice(i, i + 500) }));
     const latencies: number[] = [];
     let next = 0;
     log(`HTTP API: ${API_N} events, 4 clients, 500 per request`);
@@ -139,16 +210,39 @@ async function main() {
       }),
     );
     const apiSeconds = (performance.now() - t) / 1000;
-    const [stored] = await db.$client<{ n: string }[]>`select count(*) as n from audit_events where stream_id = ${source.streamId}`;
+    const [stored] = await db.$client<
+      { n: string }[]
+    >`select count(*) as n from audit_events where stream_id = ${source.streamId}`;
     if (Number(stored!.n) !== API_N) throw new Error(`the API stored ${stored!.n} of ${API_N}`);
     latencies.sort((a, b) => a - b);
-    rows.push({ name: 'HTTP API (4 clients x 500/request)', events: API_N, seconds: apiSeconds, p95: latencies[Math.floor(latencies.length * 0.95)], floor: await copyFloor(owner, apiEvents) });
+    rows.push({
+      name: 'HTTP API (4 clients x 500/request)',
+      events: API_N,
+      seconds: apiSeconds,
+      p95: latencies[Math.floor(latencies.length * 0.95)],
+      floor: await copyFloor(owner, apiEvents),
+    });
 
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     console.log(`\ndemo generator: ${fmt(genRate)} events/s\n`);
-    console.log('benchmark'.padEnd(38) + 'events'.padStart(10) + 'seconds'.padStart(10) + 'events/s'.padStart(12) + 'p95 ms'.padStart(9) + '   floor: plain COPY, unindexed (events/s)');
+    console.log(
+      'benchmark'.padEnd(38) +
+        'events'.padStart(10) +
+        'seconds'.padStart(10) +
+        'events/s'.padStart(12) +
+        'p95 ms'.padStart(9) +
+        '   floor: plain COPY, unindexed (events/s)',
+    );
     for (const r of rows) {
-      console.log(r.name.padEnd(38) + fmt(r.events).padStart(10) + r.seconds.toFixed(2).padStart(10) + fmt(r.events / r.seconds).padStart(12) + (r.p95 === undefined ? '—' : r.p95.toFixed(0)).padStart(9) + '   ' + fmt(r.floor));
+      console.log(
+        r.name.padEnd(38) +
+          fmt(r.events).padStart(10) +
+          r.seconds.toFixed(2).padStart(10) +
+          fmt(r.events / r.seconds).padStart(12) +
+          (r.p95 === undefined ? '—' : r.p95.toFixed(0)).padStart(9) +
+          '   ' +
+          fmt(r.floor),
+      );
     }
   } finally {
     if (server) {

@@ -8,12 +8,26 @@ import { parseArgs } from 'node:util';
 import { dataDir, openDatabase } from '@/db/connect';
 import { loadDemo } from '@/lib/ingest/demo';
 
-const { values } = parseArgs({ options: { events: { type: 'string', default: '200000' }, days: { type: 'string', default: '90' }, seed: { type: 'string', default: '42' } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '200000' },
+    days: { type: 'string', default: '90' },
+    seed: { type: 'string', default: '42' },
+  },
+});
 const events = Number(values.events);
 const days = Number(values.days);
 const seed = Number(values.seed);
-if (!Number.isSafeInteger(events) || events < 1000 || !Number.isSafeInteger(days) || days < 21 || !Number.isSafeInteger(seed)) {
-  console.error('usage: npm run demo -- --events <n, at least 1000> --days <d, at least 21> [--seed <integer>]');
+if (
+  !Number.isSafeInteger(events) ||
+  events < 1000 ||
+  !Number.isSafeInteger(days) ||
+  days < 21 ||
+  !Number.isSafeInteger(seed)
+) {
+  console.error(
+    'usage: npm run demo -- --events <n, at least 1000> --days <d, at least 21> [--seed <integer>]',
+  );
   process.exit(2);
 }
 const manifestFile = path.join(dataDir(), 'demo-manifest.json');
@@ -25,11 +39,16 @@ try {
     seed,
     manifestFile,
     onProgress: (done) => {
-      if (process.stderr.isTTY) process.stderr.write(`\rloaded ${done.toLocaleString('en-US')} / ${events.toLocaleString('en-US')} events`);
+      if (process.stderr.isTTY)
+        process.stderr.write(
+          `\rloaded ${done.toLocaleString('en-US')} / ${events.toLocaleString('en-US')} events`,
+        );
     },
   });
   if (process.stderr.isTTY) process.stderr.write('\n');
-  console.log(`loaded ${result.events} demo events over ${days} days in ${result.seconds.toFixed(1)} s (${Math.round(result.events / result.seconds)} events/s)`);
+  console.log(
+    `loaded ${result.events} demo events over ${days} days in ${result.seconds.toFixed(1)} s (${Math.round(result.events / result.seconds)} events/s)`,
+  );
   console.log(`planted incidents: ${result.manifest.incidents.map((i) => i.kind).join(', ')}`);
   console.log(`manifest: ${manifestFile}`);
 } finally {

@@ -8,7 +8,8 @@ import { ExpectedError } from '@/lib/errors';
 import { IMPORT_FORMATS, type ImportFormat } from '@/lib/import';
 import { importFiles, type ImportProgress } from '@/lib/ingest/bulk';
 
-const USAGE = 'usage: npm run import -- --source <name> --format <jsonl|csv|cloudtrail> [--rejects <file>] [--all-or-nothing] <files...>';
+const USAGE =
+  'usage: npm run import -- --source <name> --format <jsonl|csv|cloudtrail> [--rejects <file>] [--all-or-nothing] <files...>';
 let parsed;
 try {
   parsed = parseArgs({
@@ -62,8 +63,16 @@ try {
   console.log(
     `imported ${summary.files} file(s) into ${values.source}: read ${summary.read}, stored ${summary.stored}, duplicates ${summary.duplicates}, rejected ${summary.rejected} in ${summary.seconds.toFixed(1)} s (${Math.round(summary.stored / Math.max(summary.seconds, 0.001))} events/s)`,
   );
-  if (summary.refusedFiles.length) console.log(`refused (--all-or-nothing), nothing stored from: ${summary.refusedFiles.join(', ')}`);
-  if (summary.rejected) console.log(values.rejects ? `rejected records are listed in ${values.rejects}` : 'pass --rejects <file> to list the rejected records');
+  if (summary.refusedFiles.length)
+    console.log(
+      `refused (--all-or-nothing), nothing stored from: ${summary.refusedFiles.join(', ')}`,
+    );
+  if (summary.rejected)
+    console.log(
+      values.rejects
+        ? `rejected records are listed in ${values.rejects}`
+        : 'pass --rejects <file> to list the rejected records',
+    );
   if (summary.rejected || summary.refusedFiles.length) process.exitCode = 1;
 } catch (error) {
   if (error instanceof ExpectedError || (error as NodeJS.ErrnoException).code === 'ENOENT') {

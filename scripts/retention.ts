@@ -7,14 +7,23 @@ import { cliActor, openDatabase } from '@/db/connect';
 import { dropExpiredMonth, listAuditMonths, minRetentionMonths } from '@/lib/audit/retention';
 import { ExpectedError } from '@/lib/errors';
 
-const { values } = parseArgs({ options: { drop: { type: 'string' }, yes: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { drop: { type: 'string' }, yes: { type: 'boolean', default: false } },
+});
 const { db, close } = await openDatabase({ quiet: true });
 try {
   if (!values.drop) {
-    console.log(`audit months (events older than ${minRetentionMonths()} full months may be dropped):`);
-    for (const m of await listAuditMonths(db)) console.log(`  ${m.month}  ${String(m.events).padStart(10)} events  ${m.droppable ? 'expired: may be dropped' : 'kept'}`);
+    console.log(
+      `audit months (events older than ${minRetentionMonths()} full months may be dropped):`,
+    );
+    for (const m of await listAuditMonths(db))
+      console.log(
+        `  ${m.month}  ${String(m.events).padStart(10)} events  ${m.droppable ? 'expired: may be dropped' : 'kept'}`,
+      );
   } else if (!values.yes) {
-    console.error(`this drops every audit event of ${values.drop} for good; repeat with --yes to do it`);
+    console.error(
+      `this drops every audit event of ${values.drop} for good; repeat with --yes to do it`,
+    );
     process.exitCode = 2;
   } else {
     const { events } = await db.transaction((tx) => dropExpiredMonth(tx, cliActor(), values.drop!));

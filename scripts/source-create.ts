@@ -4,7 +4,9 @@ import { cliActor, openDatabase } from '@/db/connect';
 import { ExpectedError } from '@/lib/errors';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
 
-const { values } = parseArgs({ options: { name: { type: 'string' }, description: { type: 'string', default: '' } } });
+const { values } = parseArgs({
+  options: { name: { type: 'string' }, description: { type: 'string', default: '' } },
+});
 if (!values.name) {
   console.error('usage: npm run source:create -- --name <name> [--description <text>]');
   process.exit(2);
@@ -13,8 +15,14 @@ const { db, close } = await openDatabase();
 try {
   const by = cliActor();
   const { source, key } = await db.transaction(async (tx) => {
-    const source = await createSource(tx, by, { name: values.name!, description: values.description! });
-    const key = await createApiKey(tx, by, { sourceId: source.id, label: 'created with source:create' });
+    const source = await createSource(tx, by, {
+      name: values.name!,
+      description: values.description!,
+    });
+    const key = await createApiKey(tx, by, {
+      sourceId: source.id,
+      label: 'created with source:create',
+    });
     return { source, key };
   });
   console.log(`source ${source.name} created (${source.id})`);

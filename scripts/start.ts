@@ -16,7 +16,12 @@ import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
 import { loadDemo } from '@/lib/ingest/demo';
 import { ROLE_LABELS } from '@/lib/authz';
-import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, clientAddress, parseTrustedProxies } from '@/lib/client-address';
+import {
+  CLIENT_IP_HEADER,
+  REQUEST_ID_HEADER,
+  clientAddress,
+  parseTrustedProxies,
+} from '@/lib/client-address';
 
 const root = process.cwd();
 const dev = process.argv.includes('--dev');
@@ -33,22 +38,37 @@ function newestMtime(target: string): number {
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const entry of readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  for (const entry of readdirSync(target))
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
   return newest;
 }
 
 /** Builds the production bundle when there is none or any source is newer than it. */
 function buildIfNeeded() {
   const buildId = path.join(root, '.next', 'BUILD_ID');
-  const sources = ['app', 'components', 'lib', 'db', 'public', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'postcss.config.mjs'];
+  const sources = [
+    'app',
+    'components',
+    'lib',
+    'db',
+    'public',
+    'proxy.ts',
+    'next.config.ts',
+    'package-lock.json',
+    'postcss.config.mjs',
+  ];
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (builtAt && Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) < builtAt) return;
   log('building the dashboard (first start or sources changed)…');
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-    stdio: 'inherit',
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
+    {
+      stdio: 'inherit',
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   if (result.status !== 0) throw new Error('next build failed');
 }
 
@@ -65,7 +85,8 @@ function keepPartitionsReady(appUrl: string) {
 }
 
 async function main() {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`PORT must be a port number (got "${process.env.PORT}")`);
   const trusted = parseTrustedProxies(process.env.TRUSTED_PROXY);
 
   if (!process.env.AUTH_SECRET) {
@@ -101,26 +122,40 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const appPassword = process.env.APP_DATABASE_URL ? undefined : (await readOrCreateSecret(path.join(dataDir, 'app-db-password'))).value;
+  const appPassword = process.env.APP_DATABASE_URL
+    ? undefined
+    : (await readOrCreateSecret(path.join(dataDir, 'app-db-password'))).value;
   const migratedAppUrl = await migrateDatabase(ownerUrl, appPassword);
   const appUrl = process.env.APP_DATABASE_URL ?? migratedAppUrl;
   log('database migrated');
 
   // The demo password: DEMO_PASSWORD, else one generated at the first seed and kept (0600).
-  const demoPassword = process.env.DEMO_PASSWORD ?? (await readOrCreateSecret(path.join(dataDir, 'demo-password'), 12)).value;
+  const demoPassword =
+    process.env.DEMO_PASSWORD ??
+    (await readOrCreateSecret(path.join(dataDir, 'demo-password'), 12)).value;
   const seedDb = createDb(appUrl, { max: 2 });
   const seeded = await seedDemo(seedDb, demoPassword).finally(() => seedDb.$client.end());
   if (seeded) {
     log('seeded the demo sign-ins');
     // The demo organisation's activity: DEMO_EVENTS events over 90 days (0 to skip).
     const demoEvents = Number(process.env.DEMO_EVENTS ?? 200_000);
-    if (!Number.isSafeInteger(demoEvents) || demoEvents < 0) throw new Error(`DEMO_EVENTS must be a whole number (got "${process.env.DEMO_EVENTS}")`);
+    if (!Number.isSafeInteger(demoEvents) || demoEvents < 0)
+      throw new Error(`DEMO_EVENTS must be a whole number (got "${process.env.DEMO_EVENTS}")`);
     if (demoEvents > 0) {
-      log(`loading ${demoEvents.toLocaleString('en-US')} demo events over 90 days (first start only)…`);
+      log(
+        `loading ${demoEvents.toLocaleString('en-US')} demo events over 90 days (first start only)…`,
+      );
       const demoDb = createDb(appUrl, { max: 4 });
       try {
-        const result = await loadDemo(demoDb, { events: Math.max(demoEvents, 1000), days: 90, seed: 42, manifestFile: path.join(dataDir, 'demo-manifest.json') });
-        log(`loaded ${result.events.toLocaleString('en-US')} demo events in ${result.seconds.toFixed(1)} s; planted incidents are listed in ${path.join(dataDir, 'demo-manifest.json')}`);
+        const result = await loadDemo(demoDb, {
+          events: Math.max(demoEvents, 1000),
+          days: 90,
+          seed: 42,
+          manifestFile: path.join(dataDir, 'demo-manifest.json'),
+        });
+        log(
+          `loaded ${result.events.toLocaleString('en-US')} demo events in ${result.seconds.toFixed(1)} s; planted incidents are listed in ${path.join(dataDir, 'demo-manifest.json')}`,
+        );
       } finally {
         await demoDb.$client.end();
       }
@@ -137,7 +172,12 @@ async function main() {
     // Headers a client must never be able to set: our own client-address and request-id
     // headers are overwritten here, and the internal middleware-subrequest marker is dropped.
     delete req.headers['x-middleware-subrequest'];
-    req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'] as string | undefined, trusted) ?? '';
+    req.headers[CLIENT_IP_HEADER] =
+      clientAddress(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'] as string | undefined,
+        trusted,
+      ) ?? '';
     const requestId = randomUUID();
     req.headers[REQUEST_ID_HEADER] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -147,7 +187,11 @@ async function main() {
   keepPartitionsReady(appUrl);
 
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
-  writeFileSync(runtimeFile, JSON.stringify({ url, databaseUrl: appUrl, pid: process.pid }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(
+    runtimeFile,
+    JSON.stringify({ url, databaseUrl: appUrl, pid: process.pid }, null, 2) + '\n',
+    { mode: 0o600 },
+  );
   const lines = [
     '',
     `  WhoChanged is running at ${url}`,
@@ -163,7 +207,9 @@ async function main() {
 }
 
 main().catch(async (error) => {
-  console.error(`[whochanged] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `[whochanged] failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   await cluster?.stop().catch(() => {});
   process.exit(1);
 });

@@ -4,14 +4,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-browser.sh || exit 1
-mkdir -p test-results
+rm -rf test-reports && mkdir -p test-reports
 status=0
 
 echo "[test] unit + integration (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-reports/vitest.json || status=1
 
 echo "[test] end-to-end (playwright, chromium)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || status=1
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-reports/playwright.json npx playwright test --reporter=list,json || status=1
 
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json || status=1
+node scripts/test-summary.mjs test-reports/vitest.json test-reports/playwright.json || status=1
 exit $status

@@ -12,7 +12,11 @@ export const metadata: Metadata = { title: 'Overview' };
 
 export default async function OverviewPage() {
   await requirePermission('events:read');
-  const [counts, byRole, recent] = await Promise.all([getEventCounts(), countUsersByRole(), listRecentEvents(10)]);
+  const [counts, byRole, recent] = await Promise.all([
+    getEventCounts(),
+    countUsersByRole(),
+    listRecentEvents(10),
+  ]);
   const activeUsers = byRole.reduce((sum, r) => sum + r.active, 0);
   return (
     <div className="space-y-6">
@@ -20,7 +24,11 @@ export default async function OverviewPage() {
       <section aria-label="Headline figures" className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Figure label="Audit events recorded" value={counts.total} testId="events-total" />
         <Figure label="Events in the last 24 hours" value={counts.last24h} testId="events-24h" />
-        <Figure label="Failed actions in the last 24 hours" value={counts.failures24h} testId="failures-24h" />
+        <Figure
+          label="Failed actions in the last 24 hours"
+          value={counts.failures24h}
+          testId="failures-24h"
+        />
         <Figure label="Active users" value={activeUsers} testId="users-active" />
       </section>
       <div className="grid gap-4 lg:grid-cols-3">
@@ -30,7 +38,9 @@ export default async function OverviewPage() {
           </CardHeader>
           <CardContent>
             {recent.length === 0 ? (
-              <p className="text-sm text-muted-foreground">No events yet. Events appear here as soon as anyone signs in or a source sends them.</p>
+              <p className="text-sm text-muted-foreground">
+                No events yet. Events appear here as soon as anyone signs in or a source sends them.
+              </p>
             ) : (
               <table className="w-full text-sm">
                 <thead className="text-left text-muted-foreground">
@@ -44,11 +54,18 @@ export default async function OverviewPage() {
                 <tbody>
                   {recent.map((e) => (
                     <tr key={e.id} className="border-t">
-                      <td className="py-2 font-mono text-xs whitespace-nowrap">{formatUtc(e.occurredAt)}</td>
+                      <td className="py-2 font-mono text-xs whitespace-nowrap">
+                        {formatUtc(e.occurredAt)}
+                      </td>
                       <td className="py-2">{e.actorName ?? e.actorEmail ?? 'anonymous'}</td>
                       <td className="py-2">
-                        <span title={e.action}>{DASHBOARD_ACTIONS[e.action as keyof typeof DASHBOARD_ACTIONS] ?? e.action}</span>{' '}
-                        {e.outcome === 'failure' ? <Badge variant="destructive">failed</Badge> : null}
+                        <span title={e.action}>
+                          {DASHBOARD_ACTIONS[e.action as keyof typeof DASHBOARD_ACTIONS] ??
+                            e.action}
+                        </span>{' '}
+                        {e.outcome === 'failure' ? (
+                          <Badge variant="destructive">failed</Badge>
+                        ) : null}
                       </td>
                       <td className="py-2">{e.targetLabel ?? '—'}</td>
                     </tr>
@@ -71,7 +88,12 @@ export default async function OverviewPage() {
                     <dt>{ROLE_LABELS[role]}</dt>
                     <dd className="font-mono" data-testid={`users-${role}`}>
                       {formatCount(row?.active ?? 0)}
-                      {row && row.total > row.active ? <span className="text-muted-foreground"> (+{row.total - row.active} inactive)</span> : null}
+                      {row && row.total > row.active ? (
+                        <span className="text-muted-foreground">
+                          {' '}
+                          (+{row.total - row.active} inactive)
+                        </span>
+                      ) : null}
                     </dd>
                   </div>
                 );

@@ -20,7 +20,12 @@ export function DataTable<TData extends RowData>({
   caption: string;
   empty?: string;
 }) {
-  const table = useTable({ features: coreFeatures, columns, data, getRowId: (row) => getRowId(row) });
+  const table = useTable({
+    features: coreFeatures,
+    columns,
+    data,
+    getRowId: (row) => getRowId(row),
+  });
   return (
     <div className="overflow-x-auto rounded-lg border bg-card">
       <table className="w-full text-sm">
@@ -29,7 +34,11 @@ export function DataTable<TData extends RowData>({
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => (
-                <th key={header.id} scope="col" className="px-3 py-2 font-medium text-muted-foreground">
+                <th
+                  key={header.id}
+                  scope="col"
+                  className="px-3 py-2 font-medium text-muted-foreground"
+                >
                   {header.isPlaceholder ? null : <table.FlexRender header={header} />}
                 </th>
               ))}

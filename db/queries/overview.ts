@@ -3,7 +3,13 @@ import { desc, sql } from 'drizzle-orm';
 import { db } from '@/db';
 import { auditEvents, auditStreams } from '@/db/schema';
 
-export type OverviewCounts = { total: number; last24h: number; last7d: number; failures24h: number; streams: number };
+export type OverviewCounts = {
+  total: number;
+  last24h: number;
+  last7d: number;
+  failures24h: number;
+  streams: number;
+};
 
 export async function getEventCounts(): Promise<OverviewCounts> {
   const [row] = await db
@@ -15,7 +21,13 @@ export async function getEventCounts(): Promise<OverviewCounts> {
     })
     .from(auditEvents);
   const [streams] = await db.select({ n: sql<number>`count(*)::int` }).from(auditStreams);
-  return { total: row?.total ?? 0, last24h: row?.last24h ?? 0, last7d: row?.last7d ?? 0, failures24h: row?.failures24h ?? 0, streams: streams?.n ?? 0 };
+  return {
+    total: row?.total ?? 0,
+    last24h: row?.last24h ?? 0,
+    last7d: row?.last7d ?? 0,
+    failures24h: row?.failures24h ?? 0,
+    streams: streams?.n ?? 0,
+  };
 }
 
 export type RecentEvent = {

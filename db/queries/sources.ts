@@ -28,8 +28,18 @@ export async function listSources(): Promise<SourceListItem[]> {
     .innerJoin(auditStreams, eq(auditStreams.id, sources.streamId))
     .orderBy(asc(sources.name));
   const keys = await db
-    .select({ id: apiKeys.id, sourceId: apiKeys.sourceId, label: apiKeys.label, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, revokedAt: apiKeys.revokedAt })
+    .select({
+      id: apiKeys.id,
+      sourceId: apiKeys.sourceId,
+      label: apiKeys.label,
+      prefix: apiKeys.prefix,
+      createdAt: apiKeys.createdAt,
+      revokedAt: apiKeys.revokedAt,
+    })
     .from(apiKeys)
     .orderBy(asc(apiKeys.createdAt));
-  return rows.map((s) => ({ ...s, keys: keys.filter((k) => k.sourceId === s.id).map(({ sourceId: _s, ...k }) => k) }));
+  return rows.map((s) => ({
+    ...s,
+    keys: keys.filter((k) => k.sourceId === s.id).map(({ sourceId: _s, ...k }) => k),
+  }));
 }

@@ -71,7 +71,10 @@ export const auditEvents = pgTable(
     reason: text(),
     metadata: jsonb().$type<Record<string, unknown>>().notNull(),
     // Values kept as given but not valid as they stand, e.g. `invalid_ip:225.01.00.16`.
-    flags: text().array().notNull().default(sql`'{}'::text[]`),
+    flags: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
   },
   (t) => [
     primaryKey({ columns: [t.occurredAt, t.id] }),

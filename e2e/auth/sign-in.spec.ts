@@ -1,7 +1,17 @@
 import { DASHBOARD_ACTIONS } from '@/lib/audit/types';
 import { ROLE_LABELS, ROLES } from '@/lib/authz';
 import { setActive, setExpiry } from '@/lib/users';
-import { auditEventsFor, createTestUser, DEMO, DEMO_PASSWORD, e2eDb, expect, signIn, signInError, test } from '../fixtures';
+import {
+  auditEventsFor,
+  createTestUser,
+  DEMO,
+  DEMO_PASSWORD,
+  e2eDb,
+  expect,
+  signIn,
+  signInError,
+  test,
+} from '../fixtures';
 
 const ADMIN_ACTING = {
   actor: { id: 'system:e2e', name: 'e2e admin stand-in', email: null, type: 'system' as const },
@@ -11,7 +21,9 @@ const ADMIN_ACTING = {
 
 test.describe('sign-in', () => {
   for (const role of ROLES) {
-    test(`${role} signs in and sees their name, role and only the pages their role allows`, async ({ page }) => {
+    test(`${role} signs in and sees their name, role and only the pages their role allows`, async ({
+      page,
+    }) => {
       await signIn(page, DEMO[role], DEMO_PASSWORD);
       await expect(page.getByTestId('current-user-role')).toHaveText(ROLE_LABELS[role]);
       await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
@@ -35,7 +47,9 @@ test.describe('sign-in', () => {
     expect(events.map((e) => e.action)).toContain('auth.sign_in_failed');
   });
 
-  test('five failures lock the account, even for the right password, whatever X-Forwarded-For says', async ({ page }) => {
+  test('five failures lock the account, even for the right password, whatever X-Forwarded-For says', async ({
+    page,
+  }) => {
     const user = await createTestUser('reviewer');
     for (let i = 0; i < 5; i++) {
       // A client rotating X-Forwarded-For must not look like five different clients.
@@ -50,10 +64,14 @@ test.describe('sign-in', () => {
     expect(events.filter((e) => e.action === 'auth.locked_out')).toHaveLength(1);
     expect(events.filter((e) => e.action === 'auth.sign_in')).toHaveLength(0);
     // The address recorded is the socket's, not the header the client sent.
-    expect(new Set(events.filter((e) => e.action.startsWith('auth.')).map((e) => e.actor_ip))).toEqual(new Set(['127.0.0.1']));
+    expect(
+      new Set(events.filter((e) => e.action.startsWith('auth.')).map((e) => e.actor_ip)),
+    ).toEqual(new Set(['127.0.0.1']));
   });
 
-  test('an anonymous visitor is sent to sign-in and comes back to the page they asked for', async ({ page }) => {
+  test('an anonymous visitor is sent to sign-in and comes back to the page they asked for', async ({
+    page,
+  }) => {
     await page.goto('/admin/users');
     await expect(page).toHaveURL(/\/sign-in\?callbackUrl=%2Fadmin%2Fusers/);
     await page.getByLabel('Email').fill(DEMO.admin);
@@ -63,7 +81,10 @@ test.describe('sign-in', () => {
     await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   });
 
-  test('sign-out ends the session on the server: replaying the old cookie is refused', async ({ page, browser }) => {
+  test('sign-out ends the session on the server: replaying the old cookie is refused', async ({
+    page,
+    browser,
+  }) => {
     const user = await createTestUser('compliance_officer');
     await signIn(page, user.email, user.password);
     await expect(page.getByTestId('current-user-name')).toHaveText(user.name);
@@ -84,22 +105,30 @@ test.describe('sign-in', () => {
     const user = await createTestUser('reviewer');
     await signIn(page, user.email, user.password);
     await expect(page.getByTestId('current-user-name')).toHaveText(user.name);
-    await e2eDb().transaction((tx) => setActive(tx, ADMIN_ACTING, { userId: user.id, active: false }));
+    await e2eDb().transaction((tx) =>
+      setActive(tx, ADMIN_ACTING, { userId: user.id, active: false }),
+    );
     await page.reload();
     await expect(page).toHaveURL(/\/sign-in/);
     await signIn(page, user.email, user.password);
     await expect(signInError(page)).toHaveText('Wrong email or password.');
   });
 
-  test('an auditor past their expiry is refused, and so is their open session', async ({ page }) => {
+  test('an auditor past their expiry is refused, and so is their open session', async ({
+    page,
+  }) => {
     const expired = await createTestUser('auditor', { expiresAt: new Date(Date.now() - 60_000) });
     await signIn(page, expired.email, expired.password);
     await expect(signInError(page)).toHaveText('Wrong email or password.');
 
-    const auditor = await createTestUser('auditor', { expiresAt: new Date(Date.now() + 86_400_000) });
+    const auditor = await createTestUser('auditor', {
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
     await signIn(page, auditor.email, auditor.password);
     await expect(page.getByTestId('current-user-role')).toHaveText('Auditor');
-    await e2eDb().transaction((tx) => setExpiry(tx, ADMIN_ACTING, { userId: auditor.id, expiresAt: new Date(Date.now() - 1000) }));
+    await e2eDb().transaction((tx) =>
+      setExpiry(tx, ADMIN_ACTING, { userId: auditor.id, expiresAt: new Date(Date.now() - 1000) }),
+    );
     await page.reload();
     await expect(page).toHaveURL(/\/sign-in/);
   });
@@ -108,7 +137,9 @@ test.describe('sign-in', () => {
     const user = await createTestUser('reviewer');
     await signIn(page, user.email, user.password);
     await expect(page.getByTestId('current-user-name')).toBeVisible();
-    const cookie = (await page.context().cookies()).find((c) => c.name.endsWith('authjs.session-token'));
+    const cookie = (await page.context().cookies()).find((c) =>
+      c.name.endsWith('authjs.session-token'),
+    );
     expect(cookie).toBeDefined();
     expect(cookie!.httpOnly).toBe(true);
     expect(cookie!.sameSite).toBe('Lax');

@@ -3,7 +3,15 @@ import { eq, sql } from 'drizzle-orm';
 import { apiKeys, sources, users } from '@/db/schema';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
 import { ROLES, type Role } from '@/lib/authz';
-import { auditEventsFor, createTestUser, e2eDb, expect, postAction, storageStateFor, test } from '../fixtures';
+import {
+  auditEventsFor,
+  createTestUser,
+  e2eDb,
+  expect,
+  postAction,
+  storageStateFor,
+  test,
+} from '../fixtures';
 
 type Who = Role | 'anonymous';
 const EVERYONE: Who[] = [...ROLES, 'anonymous'];
@@ -13,7 +21,11 @@ const SETUP = {
   context: { ip: null, userAgent: null, requestId: null },
   sessionId: null,
 };
-const FORGED = ['proxy:proxy:proxy:proxy:proxy', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware'];
+const FORGED = [
+  'proxy:proxy:proxy:proxy:proxy',
+  'middleware:middleware:middleware:middleware:middleware',
+  'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware',
+];
 
 // Written out by hand (not derived from lib/authz.ts) so a wrong matrix entry fails here.
 const PAGES: { path: string; allowed: Role[] }[] = [
@@ -22,7 +34,10 @@ const PAGES: { path: string; allowed: Role[] }[] = [
   { path: '/admin/sources', allowed: ['admin'] },
 ];
 
-async function clientFor(who: Who, extraHTTPHeaders?: Record<string, string>): Promise<APIRequestContext> {
+async function clientFor(
+  who: Who,
+  extraHTTPHeaders?: Record<string, string>,
+): Promise<APIRequestContext> {
   return playwrightRequest.newContext({
     baseURL: BASE,
     storageState: who === 'anonymous' ? undefined : storageStateFor(who),
@@ -32,7 +47,12 @@ async function clientFor(who: Who, extraHTTPHeaders?: Record<string, string>): P
 
 async function snapshot(userId: string) {
   const [row] = await e2eDb()
-    .select({ role: users.role, active: users.active, expiresAt: users.expiresAt, passwordHash: users.passwordHash })
+    .select({
+      role: users.role,
+      active: users.active,
+      expiresAt: users.expiresAt,
+      passwordHash: users.passwordHash,
+    })
     .from(users)
     .where(eq(users.id, userId));
   return { row, events: (await auditEventsFor(userId)).length };
@@ -41,7 +61,8 @@ async function snapshot(userId: string) {
 test.describe('every role against every page, through real requests', () => {
   for (const { path, allowed } of PAGES) {
     for (const who of EVERYONE) {
-      const expected = who === 'anonymous' ? 'redirect to sign-in' : allowed.includes(who) ? '200' : '403';
+      const expected =
+        who === 'anonymous' ? 'redirect to sign-in' : allowed.includes(who) ? '200' : '403';
       test(`${who} GET ${path} -> ${expected}`, async () => {
         const client = await clientFor(who);
         const response = await client.get(path, { maxRedirects: 0 });
@@ -76,14 +97,31 @@ test.describe('every role against every page, through real requests', () => {
 });
 
 test.describe('every role against every mutation, as direct POSTs to the server actions', () => {
-  const mutations: { name: string; args: (ids: { reviewer: string; auditor: string; email: string }) => unknown[] }[] = [
-    { name: 'createUserAction', args: ({ email }) => [{ email, name: 'Matrix Made', role: 'reviewer', password: 'matrix-password-1' }] },
+  const mutations: {
+    name: string;
+    args: (ids: { reviewer: string; auditor: string; email: string }) => unknown[];
+  }[] = [
+    {
+      name: 'createUserAction',
+      args: ({ email }) => [
+        { email, name: 'Matrix Made', role: 'reviewer', password: 'matrix-password-1' },
+      ],
+    },
     { name: 'changeRoleAction', args: ({ reviewer }) => [{ userId: reviewer, role: 'auditor' }] },
     { name: 'setActiveAction', args: ({ reviewer }) => [{ userId: reviewer, active: false }] },
-    { name: 'resetPasswordAction', args: ({ reviewer }) => [{ userId: reviewer, password: 'matrix-password-2' }] },
-    { name: 'setExpiryAction', args: ({ auditor }) => [{ userId: auditor, expiresAt: '2031-01-31' }] },
+    {
+      name: 'resetPasswordAction',
+      args: ({ reviewer }) => [{ userId: reviewer, password: 'matrix-password-2' }],
+    },
+    {
+      name: 'setExpiryAction',
+      args: ({ auditor }) => [{ userId: auditor, expiresAt: '2031-01-31' }],
+    },
   ];
-  const sourceMutations: { name: string; args: (ids: { sourceId: string; keyId: string; name: string }) => unknown[] }[] = [
+  const sourceMutations: {
+    name: string;
+    args: (ids: { sourceId: string; keyId: string; name: string }) => unknown[];
+  }[] = [
     { name: 'createSourceAction', args: ({ name }) => [{ name, description: 'matrix' }] },
     { name: 'createApiKeyAction', args: ({ sourceId }) => [{ sourceId, label: 'matrix' }] },
     { name: 'revokeApiKeyAction', args: ({ keyId }) => [{ keyId }] },
@@ -93,17 +131,33 @@ test.describe('every role against every mutation, as direct POSTs to the server 
       const allowed = who === 'admin';
       test(`${who} -> ${mutation.name}: ${allowed ? 'done and audited once' : 'refused, nothing changes'}`, async () => {
         const existing = await e2eDb().transaction(async (tx) => {
-          const source = await createSource(tx, SETUP, { name: `m-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, description: '' });
+          const source = await createSource(tx, SETUP, {
+            name: `m-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+            description: '',
+          });
           const key = await createApiKey(tx, SETUP, { sourceId: source.id, label: 'm' });
           return { sourceId: source.id, keyId: key.id };
         });
         const name = `m-new-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
         const client = await clientFor(who);
-        const { body } = await postAction(client, '/admin/sources', mutation.name, mutation.args({ ...existing, name }));
+        const { body } = await postAction(
+          client,
+          '/admin/sources',
+          mutation.name,
+          mutation.args({ ...existing, name }),
+        );
         await client.dispose();
-        const [created] = await e2eDb().select({ id: sources.id }).from(sources).where(eq(sources.name, name));
-        const [key] = await e2eDb().select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, existing.keyId));
-        const [keys] = await e2eDb().execute<{ n: number }>(sql`select count(*)::int as n from api_keys where source_id = ${existing.sourceId}::uuid`);
+        const [created] = await e2eDb()
+          .select({ id: sources.id })
+          .from(sources)
+          .where(eq(sources.name, name));
+        const [key] = await e2eDb()
+          .select({ revokedAt: apiKeys.revokedAt })
+          .from(apiKeys)
+          .where(eq(apiKeys.id, existing.keyId));
+        const [keys] = await e2eDb().execute<{ n: number }>(
+          sql`select count(*)::int as n from api_keys where source_id = ${existing.sourceId}::uuid`,
+        );
         const effect = {
           createSourceAction: created !== undefined,
           createApiKeyAction: keys!.n === 2,
@@ -133,23 +187,39 @@ test.describe('every role against every mutation, as direct POSTs to the server 
           const email = `matrix-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
           const target = mutation.name === 'setExpiryAction' ? auditor.id : reviewer.id;
           const before = await snapshot(target);
-          const client = await clientFor(who, forged ? { 'x-middleware-subrequest': forged } : undefined);
-          const { status, body } = await postAction(client, '/admin/users', mutation.name, mutation.args({ reviewer: reviewer.id, auditor: auditor.id, email }));
+          const client = await clientFor(
+            who,
+            forged ? { 'x-middleware-subrequest': forged } : undefined,
+          );
+          const { status, body } = await postAction(
+            client,
+            '/admin/users',
+            mutation.name,
+            mutation.args({ reviewer: reviewer.id, auditor: auditor.id, email }),
+          );
           await client.dispose();
           const after = await snapshot(target);
-          const [created] = await e2eDb().select({ id: users.id }).from(users).where(eq(users.email, email));
+          const [created] = await e2eDb()
+            .select({ id: users.id })
+            .from(users)
+            .where(eq(users.email, email));
           if (allowed) {
             expect(body).toContain('"ok":true');
             if (mutation.name === 'createUserAction') {
               expect(created).toBeDefined();
-              expect((await auditEventsFor(created!.id)).map((e) => e.action)).toEqual(['user.create']);
+              expect((await auditEventsFor(created!.id)).map((e) => e.action)).toEqual([
+                'user.create',
+              ]);
             } else {
               expect(after.row).not.toEqual(before.row);
               expect(after.events).toBe(before.events + 1);
             }
           } else {
             if (who === 'anonymous') expect([200, 307]).toContain(status);
-            if (status === 200) expect(body).toMatch(who === 'anonymous' ? /not signed in/ : /do not have permission/);
+            if (status === 200)
+              expect(body).toMatch(
+                who === 'anonymous' ? /not signed in/ : /do not have permission/,
+              );
             expect(body).not.toContain('"ok":true');
             expect(after).toEqual(before);
             expect(created).toBeUndefined();
@@ -165,15 +235,61 @@ test.describe('every role against every mutation, as direct POSTs to the server 
     const admin = await clientFor('admin');
     const cases: [string, unknown[], RegExp][] = [
       ['changeRoleAction', [{ userId: reviewer.id, role: 'superuser' }], /Role must be one of/],
-      ['changeRoleAction', [{ userId: reviewer.id, role: 'admin', isAdmin: true }], /Unrecognized key/i],
+      [
+        'changeRoleAction',
+        [{ userId: reviewer.id, role: 'admin', isAdmin: true }],
+        /Unrecognized key/i,
+      ],
       ['changeRoleAction', [{ userId: "' OR '1'='1", role: 'admin' }], /userId must be a user id/],
-      ['setActiveAction', [{ userId: reviewer.id, active: 'false' }], /active must be true or false/],
-      ['resetPasswordAction', [{ userId: reviewer.id, password: 'short' }], /at least 12 characters/],
+      [
+        'setActiveAction',
+        [{ userId: reviewer.id, active: 'false' }],
+        /active must be true or false/,
+      ],
+      [
+        'resetPasswordAction',
+        [{ userId: reviewer.id, password: 'short' }],
+        /at least 12 characters/,
+      ],
       ['setExpiryAction', [{ userId: reviewer.id, expiresAt: '2026-02-30' }], /Expiry must be/],
-      ['createUserAction', [{ email: 'not-an-email', name: 'x', role: 'reviewer', password: 'long-enough-pass' }], /Email is not a valid address/],
-      ['createUserAction', [{ email: 'nul@example.test', name: 'a\u0000b', role: 'reviewer', password: 'long-enough-pass' }], /Name contains a NUL/],
-      ['createUserAction', [{ email: 'big@example.test', name: 'x'.repeat(201), role: 'reviewer', password: 'long-enough-pass' }], /Name must be at most 200/],
-      ['createUserAction', [JSON.parse('{"__proto__":{"role":"admin"},"email":"proto@example.test","name":"p","role":"root","password":"long-enough-pass"}')], /Role must be one of/],
+      [
+        'createUserAction',
+        [{ email: 'not-an-email', name: 'x', role: 'reviewer', password: 'long-enough-pass' }],
+        /Email is not a valid address/,
+      ],
+      [
+        'createUserAction',
+        [
+          {
+            email: 'nul@example.test',
+            name: 'a\u0000b',
+            role: 'reviewer',
+            password: 'long-enough-pass',
+          },
+        ],
+        /Name contains a NUL/,
+      ],
+      [
+        'createUserAction',
+        [
+          {
+            email: 'big@example.test',
+            name: 'x'.repeat(201),
+            role: 'reviewer',
+            password: 'long-enough-pass',
+          },
+        ],
+        /Name must be at most 200/,
+      ],
+      [
+        'createUserAction',
+        [
+          JSON.parse(
+            '{"__proto__":{"role":"admin"},"email":"proto@example.test","name":"p","role":"root","password":"long-enough-pass"}',
+          ),
+        ],
+        /Role must be one of/,
+      ],
     ];
     for (const [name, args, message] of cases) {
       const { body } = await postAction(admin, '/admin/users', name, args);
@@ -182,7 +298,10 @@ test.describe('every role against every mutation, as direct POSTs to the server 
     }
     await admin.dispose();
     expect(await snapshot(reviewer.id)).toEqual(before);
-    const stray = await e2eDb().select({ id: users.id }).from(users).where(eq(users.email, 'proto@example.test'));
+    const stray = await e2eDb()
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, 'proto@example.test'));
     expect(stray).toHaveLength(0);
   });
 });

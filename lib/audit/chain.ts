@@ -77,7 +77,19 @@ export function contentParts(content: EventContent): ContentParts {
 
 // The members of ContentParts in JCS key order (UTF-16 code units), so the hot path can join
 // them without sorting; lib/audit/chain.test.ts checks the result against a generic JCS.
-const CONTENT_KEYS = ['action', 'actor', 'changes', 'metadata', 'occurredAt', 'outcome', 'reason', 'requestId', 'sessionId', 'sourceEventId', 'target'] as const;
+const CONTENT_KEYS = [
+  'action',
+  'actor',
+  'changes',
+  'metadata',
+  'occurredAt',
+  'outcome',
+  'reason',
+  'requestId',
+  'sessionId',
+  'sourceEventId',
+  'target',
+] as const;
 
 function joinContent(parts: ContentParts): string {
   let out = '{';

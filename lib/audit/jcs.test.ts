@@ -27,9 +27,16 @@ describe('canonicalJson (RFC 8785)', () => {
   });
 
   it('sorts keys by UTF-16 code units and formats numbers the ECMAScript way', () => {
-    expect(canonicalJson({ b: 1, a: [1e21, 1e-7, -0, 0.1], é: 'x', Z: null, '\u20ac': true, '\ud83d\ude00': 2 })).toBe(
-      '{"Z":null,"a":[1e+21,1e-7,0,0.1],"b":1,"é":"x","€":true,"😀":2}',
-    );
+    expect(
+      canonicalJson({
+        b: 1,
+        a: [1e21, 1e-7, -0, 0.1],
+        é: 'x',
+        Z: null,
+        '\u20ac': true,
+        '\ud83d\ude00': 2,
+      }),
+    ).toBe('{"Z":null,"a":[1e+21,1e-7,0,0.1],"b":1,"é":"x","€":true,"😀":2}');
   });
 
   it('refuses what has no canonical form', () => {
@@ -43,7 +50,9 @@ describe('canonicalJson (RFC 8785)', () => {
   it('joinCanonical of canonical members equals the canonical form of the object', () => {
     fc.assert(
       fc.property(fc.dictionary(wellFormed, json, { maxKeys: 6 }), (object) => {
-        const members = Object.fromEntries(Object.entries(object).map(([k, v]) => [k, canonicalJson(v)]));
+        const members = Object.fromEntries(
+          Object.entries(object).map(([k, v]) => [k, canonicalJson(v)]),
+        );
         expect(joinCanonical(members)).toBe(canonicalize(object));
       }),
     );

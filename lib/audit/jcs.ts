@@ -10,7 +10,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function str(value: string): string {
   // The cheap test first: most strings hold no surrogate at all.
-  if (ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value)) throw new Error('Lone surrogate is not allowed');
+  if (ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value))
+    throw new Error('Lone surrogate is not allowed');
   return JSON.stringify(value);
 }
 
@@ -27,7 +28,8 @@ export function canonicalJson(value: unknown): string {
       if (value === null) return 'null';
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
+        for (let i = 0; i < value.length; i++)
+          out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
         return out + ']';
       }
       if (value instanceof Date) return str(value.toISOString());

@@ -8,7 +8,8 @@ import { writeAuditEvent } from './writer';
 export function minRetentionMonths(): number {
   const raw = process.env.RETENTION_MIN_MONTHS ?? '12';
   const months = Number(raw);
-  if (!Number.isInteger(months) || months < 1 || months > 1200) throw new Error(`RETENTION_MIN_MONTHS must be a whole number from 1 to 1200 (got "${raw}")`);
+  if (!Number.isInteger(months) || months < 1 || months > 1200)
+    throw new Error(`RETENTION_MIN_MONTHS must be a whole number from 1 to 1200 (got "${raw}")`);
   return months;
 }
 
@@ -24,8 +25,15 @@ export async function listAuditMonths(db: Database): Promise<AuditMonth[]> {
      where i.inhparent = 'audit_events'::regclass order by c.relname`);
   const out: AuditMonth[] = [];
   for (const r of rows) {
-    const [count] = await db.execute<{ n: number }>(sql`select count(*)::int as n from audit_events where occurred_at >= ${`${r.month}-01T00:00:00Z`}::timestamptz and occurred_at < (${`${r.month}-01T00:00:00Z`}::timestamptz + interval '1 month')`);
-    out.push({ month: r.month, partition: r.partition, events: count?.n ?? 0, droppable: r.droppable });
+    const [count] = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_events where occurred_at >= ${`${r.month}-01T00:00:00Z`}::timestamptz and occurred_at < (${`${r.month}-01T00:00:00Z`}::timestamptz + interval '1 month')`,
+    );
+    out.push({
+      month: r.month,
+      partition: r.partition,
+      events: count?.n ?? 0,
+      droppable: r.droppable,
+    });
   }
   return out;
 }
@@ -35,17 +43,25 @@ export async function listAuditMonths(db: Database): Promise<AuditMonth[]> {
  * and records it in the dashboard's own stream in the same transaction. The chains stay
  * verifiable across the gap (db/migrations/0006_retention.sql).
  */
-export async function dropExpiredMonth(tx: Tx, by: ActingUser, month: string): Promise<{ events: number }> {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new ExpectedError('month must be YYYY-MM', 'month');
+export async function dropExpiredMonth(
+  tx: Tx,
+  by: ActingUser,
+  month: string,
+): Promise<{ events: number }> {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month))
+    throw new ExpectedError('month must be YYYY-MM', 'month');
   const min = minRetentionMonths();
   let events: number;
   try {
-    const [row] = await tx.execute<{ n: string }>(sql`select drop_audit_month(${`${month}-01`}::date, ${min}) as n`);
+    const [row] = await tx.execute<{ n: string }>(
+      sql`select drop_audit_month(${`${month}-01`}::date, ${min}) as n`,
+    );
     events = Number(row!.n);
   } catch (error) {
     // drizzle wraps the database error; its own message is in `cause`.
     const message = ((error as { cause?: Error }).cause ?? (error as Error)).message;
-    if (/within the retention period|no audit partition/.test(message)) throw new ExpectedError(message, 'month');
+    if (/within the retention period|no audit partition/.test(message))
+      throw new ExpectedError(message, 'month');
     throw error;
   }
   await writeAuditEvent(tx, {

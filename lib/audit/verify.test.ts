@@ -40,12 +40,20 @@ function buildChain(contents: { action: string; name: string; value: unknown }[]
     return row;
   });
 }
-const headOf = (rows: StoredRow[]) => ({ seq: rows.length, hash: rows.at(-1)?.hash ?? GENESIS_HASH });
+const headOf = (rows: StoredRow[]) => ({
+  seq: rows.length,
+  hash: rows.at(-1)?.hash ?? GENESIS_HASH,
+});
 
 const contentArb = fc.record({
   action: fc.constantFrom('candidate.update', 'offer.create', 'employee.update'),
   name: fc.string({ maxLength: 20 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)),
-  value: fc.oneof(fc.integer(), fc.string({ maxLength: 10 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)), fc.constant(null), fc.boolean()),
+  value: fc.oneof(
+    fc.integer(),
+    fc.string({ maxLength: 10 }).filter((s) => !/[\uD800-\uDFFF]/.test(s)),
+    fc.constant(null),
+    fc.boolean(),
+  ),
 });
 const chainArb = fc.array(contentArb, { minLength: 2, maxLength: 25 });
 
@@ -61,17 +69,23 @@ describe('verifyStream', () => {
 
   it('finds an edited row and names it', async () => {
     await fc.assert(
-      fc.asyncProperty(chainArb, fc.nat(), fc.constantFrom('actor_name', 'action', 'changes', 'occurred_at'), async (contents, pick, column) => {
-        const rows = buildChain(contents);
-        const i = pick % rows.length;
-        const row = rows[i]!;
-        if (column === 'actor_name') row.actor_name = `${row.actor_name}x`;
-        if (column === 'action') row.action = 'user.delete';
-        if (column === 'changes') row.changes = [{ field: 'stage', old: null, new: 'tampered' }];
-        if (column === 'occurred_at') row.occurred_at = new Date((row.occurred_at as Date).getTime() + 1);
-        const result = await verifyStream(STREAM, rows, headOf(rows));
-        expect(result.broken).toMatchObject({ seq: i + 1, reason: 'hash_mismatch' });
-      }),
+      fc.asyncProperty(
+        chainArb,
+        fc.nat(),
+        fc.constantFrom('actor_name', 'action', 'changes', 'occurred_at'),
+        async (contents, pick, column) => {
+          const rows = buildChain(contents);
+          const i = pick % rows.length;
+          const row = rows[i]!;
+          if (column === 'actor_name') row.actor_name = `${row.actor_name}x`;
+          if (column === 'action') row.action = 'user.delete';
+          if (column === 'changes') row.changes = [{ field: 'stage', old: null, new: 'tampered' }];
+          if (column === 'occurred_at')
+            row.occurred_at = new Date((row.occurred_at as Date).getTime() + 1);
+          const result = await verifyStream(STREAM, rows, headOf(rows));
+          expect(result.broken).toMatchObject({ seq: i + 1, reason: 'hash_mismatch' });
+        },
+      ),
     );
   });
 
@@ -120,7 +134,11 @@ describe('verifyStream', () => {
   });
 
   it('finds a truncated tail through the head', async () => {
-    const rows = buildChain([{ action: 'a.b', name: 'x', value: 1 }, { action: 'a.b', name: 'y', value: 2 }, { action: 'a.b', name: 'z', value: 3 }]);
+    const rows = buildChain([
+      { action: 'a.b', name: 'x', value: 1 },
+      { action: 'a.b', name: 'y', value: 2 },
+      { action: 'a.b', name: 'z', value: 3 },
+    ]);
     const head = headOf(rows);
     const result = await verifyStream(STREAM, rows.slice(0, 2), head);
     expect(result.broken).toMatchObject({ seq: 3, reason: 'gap' });

@@ -39,9 +39,16 @@ export const STORED_COLUMNS =
  */
 export function toDate(value: Date | string): Date {
   if (value instanceof Date) return value;
-  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(value);
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}(?::?\d{2})?)$/.exec(
+    value,
+  );
   if (!m) throw new Error(`unreadable timestamp ${value}`);
-  const offset = m[3] === 'Z' ? 'Z' : m[3]!.length === 3 ? `${m[3]}:00` : m[3]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const offset =
+    m[3] === 'Z'
+      ? 'Z'
+      : m[3]!.length === 3
+        ? `${m[3]}:00`
+        : m[3]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   return new Date(`${m[1]}T${m[2]}${offset}`);
 }
 
@@ -74,8 +81,17 @@ export function envelopeFromRow(streamId: string, row: StoredRow): EventEnvelope
   };
 }
 
-export type ChainBreak = { seq: number; reason: 'gap' | 'prev_mismatch' | 'hash_mismatch' | 'head_mismatch'; detail: string };
-export type StreamResult = { events: number; headSeq: number; headHash: string; broken: ChainBreak | null };
+export type ChainBreak = {
+  seq: number;
+  reason: 'gap' | 'prev_mismatch' | 'hash_mismatch' | 'head_mismatch';
+  detail: string;
+};
+export type StreamResult = {
+  events: number;
+  headSeq: number;
+  headHash: string;
+  broken: ChainBreak | null;
+};
 
 /**
  * Walks one stream in seq order and names the first row that does not follow: a missing or
@@ -84,7 +100,12 @@ export type StreamResult = { events: number; headSeq: number; headHash: string; 
  * must be the last row (else rows were removed from the tail).
  */
 /** A run of consecutive events removed by retention (dropping a whole expired month). */
-export type RetentionRun = { firstSeq: number; lastSeq: number; firstPrevHash: Buffer; lastHash: Buffer };
+export type RetentionRun = {
+  firstSeq: number;
+  lastSeq: number;
+  firstPrevHash: Buffer;
+  lastHash: Buffer;
+};
 
 /**
  * Walks one stream in seq order and names the first row that does not follow: a missing or
@@ -104,9 +125,18 @@ export async function verifyStream(
   let prev: Buffer = GENESIS_HASH;
   let count = 0;
   const runs = new Map(retention.map((r) => [r.firstSeq, r]));
-  const result = (broken: ChainBreak | null): StreamResult => ({ events: count, headSeq: head.seq, headHash: head.hash.toString('hex'), broken });
+  const result = (broken: ChainBreak | null): StreamResult => ({
+    events: count,
+    headSeq: head.seq,
+    headHash: head.hash.toString('hex'),
+    broken,
+  });
   const stepOverRuns = () => {
-    for (let run = runs.get(expected); run && run.firstPrevHash.equals(prev); run = runs.get(expected)) {
+    for (
+      let run = runs.get(expected);
+      run && run.firstPrevHash.equals(prev);
+      run = runs.get(expected)
+    ) {
       expected = run.lastSeq + 1;
       prev = run.lastHash;
     }
@@ -115,47 +145,93 @@ export async function verifyStream(
     const seq = Number(row.seq);
     count++;
     if (seq !== expected) stepOverRuns();
-    if (seq !== expected) return result({ seq: expected, reason: 'gap', detail: `expected seq ${expected}, found ${seq}` });
-    if (!row.prev_hash.equals(prev)) return result({ seq, reason: 'prev_mismatch', detail: 'prev_hash is not the hash of the previous event' });
+    if (seq !== expected)
+      return result({
+        seq: expected,
+        reason: 'gap',
+        detail: `expected seq ${expected}, found ${seq}`,
+      });
+    if (!row.prev_hash.equals(prev))
+      return result({
+        seq,
+        reason: 'prev_mismatch',
+        detail: 'prev_hash is not the hash of the previous event',
+      });
     let recomputed: Buffer;
     try {
       recomputed = chainHash(streamId, seq, prev, leafHash(envelopeFromRow(streamId, row)));
     } catch (error) {
-      return result({ seq, reason: 'hash_mismatch', detail: `content cannot be hashed: ${(error as Error).message}` });
+      return result({
+        seq,
+        reason: 'hash_mismatch',
+        detail: `content cannot be hashed: ${(error as Error).message}`,
+      });
     }
-    if (!recomputed.equals(row.hash)) return result({ seq, reason: 'hash_mismatch', detail: 'the stored content does not match its hash' });
+    if (!recomputed.equals(row.hash))
+      return result({
+        seq,
+        reason: 'hash_mismatch',
+        detail: 'the stored content does not match its hash',
+      });
     prev = row.hash;
     expected++;
   }
   stepOverRuns();
   const lastSeq = expected - 1;
   if (head.seq !== lastSeq || !head.hash.equals(prev)) {
-    return result({ seq: lastSeq + 1, reason: head.seq > lastSeq ? 'gap' : 'head_mismatch', detail: `the stream head is seq ${head.seq}, the last stored event is seq ${lastSeq}` });
+    return result({
+      seq: lastSeq + 1,
+      reason: head.seq > lastSeq ? 'gap' : 'head_mismatch',
+      detail: `the stream head is seq ${head.seq}, the last stored event is seq ${lastSeq}`,
+    });
   }
   return result(null);
 }
 
-export type VerifyReport = { ok: boolean; streams: ({ id: string; name: string } & StreamResult)[] };
+export type VerifyReport = {
+  ok: boolean;
+  streams: ({ id: string; name: string } & StreamResult)[];
+};
 
 /** Recomputes every stream's chain from the database. */
-export async function verifyDatabase(sql: postgres.Sql, onProgress?: (done: number) => void): Promise<VerifyReport> {
+export async function verifyDatabase(
+  sql: postgres.Sql,
+  onProgress?: (done: number) => void,
+): Promise<VerifyReport> {
   const streams = await sql<{ id: string; name: string; head_seq: string; head_hash: Buffer }[]>`
     select id, name, head_seq, head_hash from audit_streams order by name`;
   const report: VerifyReport = { ok: true, streams: [] };
   let done = 0;
   for (const stream of streams) {
     const rows = (async function* () {
-      const cursor = sql.unsafe<StoredRow[]>(`select ${STORED_COLUMNS} from audit_events where stream_id = $1 order by seq`, [stream.id]).cursor(5000);
+      const cursor = sql
+        .unsafe<StoredRow[]>(
+          `select ${STORED_COLUMNS} from audit_events where stream_id = $1 order by seq`,
+          [stream.id],
+        )
+        .cursor(5000);
       for await (const batch of cursor) {
         for (const row of batch) yield row;
         done += batch.length;
         onProgress?.(done);
       }
     })();
-    const runs = await sql<{ first_seq: string; last_seq: string; first_prev_hash: Buffer; last_hash: Buffer }[]>`
+    const runs = await sql<
+      { first_seq: string; last_seq: string; first_prev_hash: Buffer; last_hash: Buffer }[]
+    >`
       select first_seq, last_seq, first_prev_hash, last_hash from audit_retention_runs where stream_id = ${stream.id}`;
-    const retention = runs.map((r) => ({ firstSeq: Number(r.first_seq), lastSeq: Number(r.last_seq), firstPrevHash: r.first_prev_hash, lastHash: r.last_hash }));
-    const result = await verifyStream(stream.id, rows, { seq: Number(stream.head_seq), hash: stream.head_hash }, retention);
+    const retention = runs.map((r) => ({
+      firstSeq: Number(r.first_seq),
+      lastSeq: Number(r.last_seq),
+      firstPrevHash: r.first_prev_hash,
+      lastHash: r.last_hash,
+    }));
+    const result = await verifyStream(
+      stream.id,
+      rows,
+      { seq: Number(stream.head_seq), hash: stream.head_hash },
+      retention,
+    );
     report.streams.push({ id: stream.id, name: stream.name, ...result });
     if (result.broken) report.ok = false;
   }

@@ -12,8 +12,14 @@ const storable = (max: number) =>
   z
     .string()
     .max(max, `must be at most ${max} characters`)
-    .refine((v) => !UNSTORABLE.test(v), 'contains a NUL character or a lone surrogate, which cannot be stored');
-const optionalText = (max: number) => storable(max).nullish().transform((v) => v ?? null);
+    .refine(
+      (v) => !UNSTORABLE.test(v),
+      'contains a NUL character or a lone surrogate, which cannot be stored',
+    );
+const optionalText = (max: number) =>
+  storable(max)
+    .nullish()
+    .transform((v) => v ?? null);
 
 export const MAX_EVENT_BYTES = 256 * 1024;
 export const MAX_CHANGES = 500;
@@ -26,7 +32,10 @@ function checkJsonValue(value: unknown, depth: number): string | null {
   if (depth > MAX_JSON_DEPTH) return `is nested deeper than ${MAX_JSON_DEPTH} levels`;
   if (value === null || typeof value === 'boolean') return null;
   if (typeof value === 'number') return Number.isFinite(value) ? null : 'is not a finite number';
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? 'contains a NUL character or a lone surrogate, which cannot be stored' : null;
+  if (typeof value === 'string')
+    return UNSTORABLE.test(value)
+      ? 'contains a NUL character or a lone surrogate, which cannot be stored'
+      : null;
   if (Array.isArray(value)) {
     for (const item of value) {
       const problem = checkJsonValue(item, depth + 1);
@@ -51,13 +60,21 @@ const jsonValue = z.unknown().superRefine((value, ctx) => {
 
 // RFC 3339 with an explicit offset (Z or ±hh:mm); up to microseconds are accepted, and the
 // instant is kept to the millisecond (the chain's timestamps are millisecond ISO strings).
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 export function parseTimestamp(value: string): Date | string {
   const m = RFC3339.exec(value);
   if (!m) return 'must be an RFC 3339 timestamp with an offset, e.g. 2026-11-20T14:03:12.345+01:00';
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
   const probe = new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
-  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo! - 1 || probe.getUTCDate() !== d || h! > 23 || mi! > 59 || s! > 59) {
+  if (
+    probe.getUTCFullYear() !== y ||
+    probe.getUTCMonth() !== mo! - 1 ||
+    probe.getUTCDate() !== d ||
+    h! > 23 ||
+    mi! > 59 ||
+    s! > 59
+  ) {
     return 'is not a real date and time';
   }
   const date = new Date(value.replace(' ', 'T'));
@@ -103,13 +120,22 @@ export const ACTION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 export const eventInputSchema = z.strictObject({
   id: storable(200).min(1, 'is required'),
   occurred_at: timestamp,
-  action: z.string().max(100, 'must be at most 100 characters').regex(ACTION_PATTERN, 'must be resource.verb in lower case, e.g. candidate.update'),
-  outcome: z.enum(['success', 'failure'], { error: 'must be "success" or "failure"' }).default('success'),
+  action: z
+    .string()
+    .max(100, 'must be at most 100 characters')
+    .regex(ACTION_PATTERN, 'must be resource.verb in lower case, e.g. candidate.update'),
+  outcome: z
+    .enum(['success', 'failure'], { error: 'must be "success" or "failure"' })
+    .default('success'),
   actor: z.strictObject({
     id: optionalText(200),
     name: optionalText(200),
     email: optionalText(320),
-    type: z.enum(['user', 'service', 'system', 'anonymous'], { error: 'must be user, service, system or anonymous' }).default('user'),
+    type: z
+      .enum(['user', 'service', 'system', 'anonymous'], {
+        error: 'must be user, service, system or anonymous',
+      })
+      .default('user'),
     ip: optionalText(100),
     user_agent: optionalText(1024),
     time_zone: timeZone.nullish().transform((v) => v ?? null),
@@ -119,11 +145,20 @@ export const eventInputSchema = z.strictObject({
     .nullish()
     .transform((v) => v ?? { type: null, id: null, label: null }),
   changes: z
-    .array(z.strictObject({ field: storable(200).min(1, 'is required'), old: jsonValue, new: jsonValue }), { error: 'must be an array of {field, old, new}' })
+    .array(
+      z.strictObject({
+        field: storable(200).min(1, 'is required'),
+        old: jsonValue,
+        new: jsonValue,
+      }),
+      { error: 'must be an array of {field, old, new}' },
+    )
     .max(MAX_CHANGES, `must have at most ${MAX_CHANGES} entries`)
     .default([])
     // `old`/`new` may be absent (a field that did not exist): they are stored as null.
-    .transform((changes) => changes.map((c) => ({ field: c.field, old: c.old ?? null, new: c.new ?? null }))),
+    .transform((changes) =>
+      changes.map((c) => ({ field: c.field, old: c.old ?? null, new: c.new ?? null })),
+    ),
   request_id: optionalText(200),
   session_id: optionalText(200),
   reason: optionalText(2000),
@@ -139,15 +174,30 @@ export type ValidEvent = z.output<typeof eventInputSchema>;
 export type EventProblem = { index: number; field: string; message: string };
 
 /** Validates one event; problems name the field path (e.g. `actor.time_zone`). */
-export function validateEvent(raw: unknown, index: number): { ok: true; event: ValidEvent } | { ok: false; problems: EventProblem[] } {
+export function validateEvent(
+  raw: unknown,
+  index: number,
+): { ok: true; event: ValidEvent } | { ok: false; problems: EventProblem[] } {
   let bytes = 0;
   try {
     bytes = Buffer.byteLength(JSON.stringify(raw) ?? '', 'utf8');
   } catch {
-    return { ok: false, problems: [{ index, field: '(event)', message: 'is not serialisable JSON' }] };
+    return {
+      ok: false,
+      problems: [{ index, field: '(event)', message: 'is not serialisable JSON' }],
+    };
   }
   if (bytes > MAX_EVENT_BYTES) {
-    return { ok: false, problems: [{ index, field: '(event)', message: `is ${bytes} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          index,
+          field: '(event)',
+          message: `is ${bytes} bytes; an event may be at most ${MAX_EVENT_BYTES} bytes`,
+        },
+      ],
+    };
   }
   const result = eventInputSchema.safeParse(raw);
   if (result.success) return { ok: true, event: result.data };
@@ -156,9 +206,14 @@ export function validateEvent(raw: unknown, index: number): { ok: true; event: V
     problems: result.error.issues.flatMap((issue) => {
       const path = issue.path.join('.');
       if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => ({ index, field: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+        return issue.keys.map((key) => ({
+          index,
+          field: path ? `${path}.${key}` : key,
+          message: 'is not a known field',
+        }));
       }
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const message =
+        issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
       return [{ index, field: path || '(event)', message }];
     }),
   };

@@ -7,12 +7,33 @@ import { validateEvent } from '@/lib/events/schema';
 import { decodeText, parseText, type ImportFormat } from '@/lib/import';
 import { ingestEvents, type IngestRecord, type IngestSource } from './ingest';
 
-export type ImportProgress = { file: string; fileIndex: number; files: number; bytesRead: number; bytesTotal: number; read: number; stored: number; duplicates: number; rejected: number };
-export type ImportSummary = { files: number; read: number; stored: number; duplicates: number; rejected: number; refusedFiles: string[]; seconds: number };
+export type ImportProgress = {
+  file: string;
+  fileIndex: number;
+  files: number;
+  bytesRead: number;
+  bytesTotal: number;
+  read: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+};
+export type ImportSummary = {
+  files: number;
+  read: number;
+  stored: number;
+  duplicates: number;
+  rejected: number;
+  refusedFiles: string[];
+  seconds: number;
+};
 type Reject = { file: string; line: number; reason: string; raw?: string };
 
 /** The bytes of a file, counted as they are read (for the progress bar: compressed bytes of a .gz). */
-async function* countedBytes(file: string, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+async function* countedBytes(
+  file: string,
+  onBytes: (n: number) => void,
+): AsyncGenerator<Uint8Array> {
   const stream = createReadStream(file, { highWaterMark: 1024 * 1024 });
   try {
     for await (const chunk of stream) {
@@ -24,9 +45,18 @@ async function* countedBytes(file: string, onBytes: (n: number) => void): AsyncG
   }
 }
 
-export async function findSource(db: Database, name: string): Promise<IngestSource & { name: string }> {
-  const [source] = await db.select({ id: sources.id, streamId: sources.streamId, name: sources.name }).from(sources).where(eq(sources.name, name));
-  if (!source) throw new ExpectedError(`no source named "${name}": create it first with npm run source:create -- --name ${name}`);
+export async function findSource(
+  db: Database,
+  name: string,
+): Promise<IngestSource & { name: string }> {
+  const [source] = await db
+    .select({ id: sources.id, streamId: sources.streamId, name: sources.name })
+    .from(sources)
+    .where(eq(sources.name, name));
+  if (!source)
+    throw new ExpectedError(
+      `no source named "${name}": create it first with npm run source:create -- --name ${name}`,
+    );
   return source;
 }
 
@@ -52,8 +82,17 @@ export async function importFiles(
   const started = Date.now();
   const source = await findSource(db, options.source);
   const batchSize = options.batchSize ?? 20_000;
-  const rejectsOut: WriteStream | null = options.rejectsFile ? createWriteStream(options.rejectsFile) : null;
-  const summary: Omit<ImportSummary, 'seconds'> = { files: options.files.length, read: 0, stored: 0, duplicates: 0, rejected: 0, refusedFiles: [] };
+  const rejectsOut: WriteStream | null = options.rejectsFile
+    ? createWriteStream(options.rejectsFile)
+    : null;
+  const summary: Omit<ImportSummary, 'seconds'> = {
+    files: options.files.length,
+    read: 0,
+    stored: 0,
+    duplicates: 0,
+    rejected: 0,
+    refusedFiles: [],
+  };
   const writeReject = (r: Reject) => {
     summary.rejected++;
     rejectsOut?.write(JSON.stringify(r) + '\n');
@@ -62,8 +101,25 @@ export async function importFiles(
   try {
     for (const [fileIndex, file] of options.files.entries()) {
       const bytesTotal = statSync(file).size;
-      const progress: ImportProgress = { file, fileIndex, files: options.files.length, bytesRead: 0, bytesTotal, read: 0, stored: 0, duplicates: 0, rejected: 0 };
-      const report = () => options.onProgress?.({ ...progress, read: summary.read, stored: summary.stored, duplicates: summary.duplicates, rejected: summary.rejected });
+      const progress: ImportProgress = {
+        file,
+        fileIndex,
+        files: options.files.length,
+        bytesRead: 0,
+        bytesTotal,
+        read: 0,
+        stored: 0,
+        duplicates: 0,
+        rejected: 0,
+      };
+      const report = () =>
+        options.onProgress?.({
+          ...progress,
+          read: summary.read,
+          stored: summary.stored,
+          duplicates: summary.duplicates,
+          rejected: summary.rejected,
+        });
       const fileRejects: Reject[] = [];
       let batch: (IngestRecord & { line: number })[] = [];
       const lineOf = new Map<number, number>();
@@ -81,7 +137,12 @@ export async function importFiles(
           }
           // Conflicting ids are rejected; the rest of the batch is stored on the next try.
           const bad = new Set(outcome.conflicts.map((c) => c.index));
-          for (const c of outcome.conflicts) writeReject({ file, line: lineOf.get(c.index) ?? 0, reason: `id ${c.id}: ${c.reason}` });
+          for (const c of outcome.conflicts)
+            writeReject({
+              file,
+              line: lineOf.get(c.index) ?? 0,
+              reason: `id ${c.id}: ${c.reason}`,
+            });
           pending = pending.filter((r) => !bad.has(r.index));
           if (pending.length === 0) break;
         }
@@ -98,7 +159,13 @@ export async function importFiles(
       };
 
       let index = 0;
-      const records = parseText(decodeText(countedBytes(file, (n) => (progress.bytesRead += n)), { gzip: file.toLowerCase().endsWith('.gz') }), options.format);
+      const records = parseText(
+        decodeText(
+          countedBytes(file, (n) => (progress.bytesRead += n)),
+          { gzip: file.toLowerCase().endsWith('.gz') },
+        ),
+        options.format,
+      );
       for await (const record of records) {
         summary.read++;
         if (!record.ok) {
@@ -107,7 +174,11 @@ export async function importFiles(
         }
         const result = validateEvent(record.event, index);
         if (!result.ok) {
-          fileRejects.push({ file, line: record.line, reason: result.problems.map((p) => `${p.field}: ${p.message}`).join('; ') });
+          fileRejects.push({
+            file,
+            line: record.line,
+            reason: result.problems.map((p) => `${p.field}: ${p.message}`).join('; '),
+          });
           continue;
         }
         lineOf.set(index, record.line);
@@ -130,7 +201,12 @@ export async function importFiles(
           summary.stored += outcome.accepted;
           summary.duplicates += outcome.duplicates;
         } else {
-          for (const c of outcome.conflicts) writeReject({ file, line: lineOf.get(c.index) ?? 0, reason: `id ${c.id}: ${c.reason}` });
+          for (const c of outcome.conflicts)
+            writeReject({
+              file,
+              line: lineOf.get(c.index) ?? 0,
+              reason: `id ${c.id}: ${c.reason}`,
+            });
           summary.refusedFiles.push(file);
         }
         batch = [];

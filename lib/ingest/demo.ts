@@ -29,14 +29,30 @@ export type DemoLoadResult = { events: number; seconds: number; manifest: DemoMa
  */
 export async function loadDemo(
   db: Database,
-  options: { events: number; days: number; seed: number; manifestFile?: string; batchSize?: number; onProgress?: (done: number) => void },
+  options: {
+    events: number;
+    days: number;
+    seed: number;
+    manifestFile?: string;
+    batchSize?: number;
+    onProgress?: (done: number) => void;
+  },
 ): Promise<DemoLoadResult> {
   const started = Date.now();
   const demo = createDemo({ events: options.events, days: options.days, seed: options.seed });
   const byName = new Map<string, IngestSource>();
   for (const name of SOURCE_NAMES) {
-    const [existing] = await db.select({ id: sources.id, streamId: sources.streamId }).from(sources).where(eq(sources.name, name));
-    byName.set(name, existing ?? (await db.transaction((tx) => createSource(tx, DEMO_ACTOR, { name, description: DESCRIPTIONS[name] ?? '' }))));
+    const [existing] = await db
+      .select({ id: sources.id, streamId: sources.streamId })
+      .from(sources)
+      .where(eq(sources.name, name));
+    byName.set(
+      name,
+      existing ??
+        (await db.transaction((tx) =>
+          createSource(tx, DEMO_ACTOR, { name, description: DESCRIPTIONS[name] ?? '' }),
+        )),
+    );
   }
   const batchSize = options.batchSize ?? 5000;
   const buffers = new Map<string, IngestRecord[]>(SOURCE_NAMES.map((n) => [n, []]));
@@ -51,7 +67,10 @@ export async function loadDemo(
     buffers.set(name, []);
     while ([...inFlight.values()].length >= 2) await Promise.race(inFlight.values());
     const task = ingestEvents(db.$client, byName.get(name)!, batch).then((outcome) => {
-      if (!outcome.ok) throw new Error(`demo data conflicts with what ${name} already holds: ${outcome.conflicts[0]?.reason}`);
+      if (!outcome.ok)
+        throw new Error(
+          `demo data conflicts with what ${name} already holds: ${outcome.conflicts[0]?.reason}`,
+        );
       done += batch.length;
       options.onProgress?.(done);
     });
@@ -62,12 +81,16 @@ export async function loadDemo(
   for (const { source, event } of demo.events()) {
     const buffer = buffers.get(source)!;
     const result = validateEvent(event, buffer.length);
-    if (!result.ok) throw new Error(`the demo generator produced an invalid event: ${JSON.stringify(result.problems)}`);
+    if (!result.ok)
+      throw new Error(
+        `the demo generator produced an invalid event: ${JSON.stringify(result.problems)}`,
+      );
     buffer.push({ index: buffer.length, event: result.event });
     if (buffer.length >= batchSize) await flush(source);
   }
   for (const name of SOURCE_NAMES) await flush(name);
   await Promise.all(inFlight.values());
-  if (options.manifestFile) writeFileSync(options.manifestFile, JSON.stringify(demo.manifest, null, 2) + '\n');
+  if (options.manifestFile)
+    writeFileSync(options.manifestFile, JSON.stringify(demo.manifest, null, 2) + '\n');
   return { events: done, seconds: (Date.now() - started) / 1000, manifest: demo.manifest };
 }

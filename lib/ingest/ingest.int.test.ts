@@ -22,7 +22,14 @@ function valid(raw: unknown): ValidEvent {
   return result.event;
 }
 const event = (id: string, extra: Record<string, unknown> = {}) =>
-  valid({ id, occurred_at: '2026-03-14T09:26:53.589+05:30', action: 'employee.update', actor: { id: 'u1', name: 'Ravi' }, changes: [{ field: 'salary', old: 100, new: 120 }], ...extra });
+  valid({
+    id,
+    occurred_at: '2026-03-14T09:26:53.589+05:30',
+    action: 'employee.update',
+    actor: { id: 'u1', name: 'Ravi' },
+    changes: [{ field: 'salary', old: 100, new: 120 }],
+    ...extra,
+  });
 const records = (events: ValidEvent[]) => events.map((e, index) => ({ index, event: e }));
 
 let t: TestDatabase;
@@ -31,9 +38,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const newSource = (name: string) => t.db.transaction((tx) => createSource(tx, SETUP, { name, description: '' }));
+const newSource = (name: string) =>
+  t.db.transaction((tx) => createSource(tx, SETUP, { name, description: '' }));
 async function streamRows(streamId: string) {
-  return t.owner<{ seq: string; source_event_id: string }[]>`select seq, source_event_id from audit_events where stream_id = ${streamId} order by seq`;
+  return t.owner<
+    { seq: string; source_event_id: string }[]
+  >`select seq, source_event_id from audit_events where stream_id = ${streamId} order by seq`;
 }
 
 describe('ingestEvents', () => {
@@ -58,28 +68,68 @@ describe('ingestEvents', () => {
   it('retries, sequential and concurrent, store each event once', async () => {
     const source = await newSource('retries');
     const batch = records(Array.from({ length: 30 }, (_, i) => event(`r-${i}`)));
-    const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => ingestEvents(t.db.$client, source, batch)));
+    const outcomes = await Promise.all(
+      [1, 2, 3, 4, 5].map(() => ingestEvents(t.db.$client, source, batch)),
+    );
     const accepted = outcomes.reduce((n, o) => n + (o.ok ? o.accepted : 0), 0);
     expect(accepted).toBe(30);
-    expect(await ingestEvents(t.db.$client, source, batch)).toEqual({ ok: true, accepted: 0, duplicates: 30 });
+    expect(await ingestEvents(t.db.$client, source, batch)).toEqual({
+      ok: true,
+      accepted: 0,
+      duplicates: 30,
+    });
     expect(await streamRows(source.streamId)).toHaveLength(30);
   });
 
   it('the same id with another body is a conflict, in the batch or against what is stored, and nothing is stored', async () => {
     const source = await newSource('conflicts');
-    expect(await ingestEvents(t.db.$client, source, records([event('a')]))).toMatchObject({ ok: true, accepted: 1 });
-    const against = await ingestEvents(t.db.$client, source, records([event('b'), event('a', { reason: 'other' })]));
-    expect(against).toEqual({ ok: false, conflicts: [{ index: 1, id: 'a', reason: 'this id was already stored with a different body' }] });
-    const inside = await ingestEvents(t.db.$client, source, records([event('c'), event('c', { reason: 'other' })]));
+    expect(await ingestEvents(t.db.$client, source, records([event('a')]))).toMatchObject({
+      ok: true,
+      accepted: 1,
+    });
+    const against = await ingestEvents(
+      t.db.$client,
+      source,
+      records([event('b'), event('a', { reason: 'other' })]),
+    );
+    expect(against).toEqual({
+      ok: false,
+      conflicts: [
+        { index: 1, id: 'a', reason: 'this id was already stored with a different body' },
+      ],
+    });
+    const inside = await ingestEvents(
+      t.db.$client,
+      source,
+      records([event('c'), event('c', { reason: 'other' })]),
+    );
     expect(inside.ok).toBe(false);
     expect((await streamRows(source.streamId)).map((r) => r.source_event_id)).toEqual(['a']);
   });
 
   it('key order and spacing do not change the body hash; content does', () => {
-    const a = valid(JSON.parse('{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.b","actor":{"name":"x","id":"1"},"metadata":{"b":1,"a":2}}'));
-    const b = valid(JSON.parse('{"metadata":{"a":2,"b":1},"actor":{"id":"1","name":"x"},"action":"a.b","occurred_at":"2026-01-01T01:00:00+01:00","id":"k"}'));
+    const a = valid(
+      JSON.parse(
+        '{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.b","actor":{"name":"x","id":"1"},"metadata":{"b":1,"a":2}}',
+      ),
+    );
+    const b = valid(
+      JSON.parse(
+        '{"metadata":{"a":2,"b":1},"actor":{"id":"1","name":"x"},"action":"a.b","occurred_at":"2026-01-01T01:00:00+01:00","id":"k"}',
+      ),
+    );
     expect(bodyHash(a).equals(bodyHash(b))).toBe(true);
-    expect(bodyHash(a).equals(bodyHash(valid({ ...JSON.parse('{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.c","actor":{}}') })))).toBe(false);
+    expect(
+      bodyHash(a).equals(
+        bodyHash(
+          valid({
+            ...JSON.parse(
+              '{"id":"k","occurred_at":"2026-01-01T00:00:00Z","action":"a.c","actor":{}}',
+            ),
+          }),
+        ),
+      ),
+    ).toBe(false);
   });
 
   it('hashing does not depend on the process time zone', async () => {
@@ -100,16 +150,29 @@ describe('ingestEvents', () => {
 });
 
 describe('bulk import', () => {
-  const fixtureFiles = readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).map((f) => path.join(FIXTURES, f));
+  const fixtureFiles = readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(FIXTURES, f));
 
   it('imports all 310 CloudTrail fixture events, keeps invalid values as given and flags them, and a re-import adds nothing', async () => {
     await newSource('aws');
     const rejects = path.join(os.tmpdir(), `rejects-${process.pid}.jsonl`);
-    const first = await importFiles(t.db, { source: 'aws', format: 'cloudtrail', files: fixtureFiles, rejectsFile: rejects });
+    const first = await importFiles(t.db, {
+      source: 'aws',
+      format: 'cloudtrail',
+      files: fixtureFiles,
+      rejectsFile: rejects,
+    });
     expect(first).toMatchObject({ read: 310, stored: 310, duplicates: 0, rejected: 0 });
-    const flagged = await t.owner<{ actor_ip: string; flags: string[] }[]>`select actor_ip, flags from audit_events where actor_ip = '225.01.00.16' limit 1`;
+    const flagged = await t.owner<
+      { actor_ip: string; flags: string[] }[]
+    >`select actor_ip, flags from audit_events where actor_ip = '225.01.00.16' limit 1`;
     expect(flagged[0]?.flags).toContain('invalid_ip:225.01.00.16');
-    const again = await importFiles(t.db, { source: 'aws', format: 'cloudtrail', files: fixtureFiles });
+    const again = await importFiles(t.db, {
+      source: 'aws',
+      format: 'cloudtrail',
+      files: fixtureFiles,
+    });
     expect(again).toMatchObject({ read: 310, stored: 0, duplicates: 310, rejected: 0 });
     expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
   });
@@ -117,16 +180,49 @@ describe('bulk import', () => {
   it('lists rejected records with line and reason and still loads the valid ones; --all-or-nothing refuses the file', async () => {
     await newSource('files');
     const file = path.join(os.tmpdir(), `import-${process.pid}.jsonl`);
-    const good = (id: string) => JSON.stringify({ id, occurred_at: '2026-02-01T10:00:00Z', action: 'contact.update', actor: { name: 'x' } });
-    writeFileSync(file, [good('g1'), '{not json', good('g2'), JSON.stringify({ id: 'bad', occurred_at: '2026-02-30T00:00:00Z', action: 'contact.update', actor: {} }), good('g3')].join('\n') + '\n');
+    const good = (id: string) =>
+      JSON.stringify({
+        id,
+        occurred_at: '2026-02-01T10:00:00Z',
+        action: 'contact.update',
+        actor: { name: 'x' },
+      });
+    writeFileSync(
+      file,
+      [
+        good('g1'),
+        '{not json',
+        good('g2'),
+        JSON.stringify({
+          id: 'bad',
+          occurred_at: '2026-02-30T00:00:00Z',
+          action: 'contact.update',
+          actor: {},
+        }),
+        good('g3'),
+      ].join('\n') + '\n',
+    );
     const rejects = path.join(os.tmpdir(), `rejects-${process.pid}-2.jsonl`);
 
-    const strict = await importFiles(t.db, { source: 'files', format: 'jsonl', files: [file], allOrNothing: true });
+    const strict = await importFiles(t.db, {
+      source: 'files',
+      format: 'jsonl',
+      files: [file],
+      allOrNothing: true,
+    });
     expect(strict).toMatchObject({ stored: 0, rejected: 2, refusedFiles: [file] });
 
-    const summary = await importFiles(t.db, { source: 'files', format: 'jsonl', files: [file], rejectsFile: rejects });
+    const summary = await importFiles(t.db, {
+      source: 'files',
+      format: 'jsonl',
+      files: [file],
+      rejectsFile: rejects,
+    });
     expect(summary).toMatchObject({ read: 5, stored: 3, rejected: 2 });
-    const listed = readFileSync(rejects, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; reason: string });
+    const listed = readFileSync(rejects, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason: string });
     expect(listed.map((r) => r.line)).toEqual([2, 4]);
     expect(listed[0]!.reason).toMatch(/invalid JSON/i);
     expect(listed[1]!.reason).toMatch(/occurred_at: is not a real date/);
@@ -141,8 +237,14 @@ describe('npm run verify against real tampering (owner disables the guards)', ()
   afterAll(() => tamper.close());
 
   it('names the first bad (stream, seq, reason) for an edit, and passes before it', async () => {
-    const source = await tamper.db.transaction((tx) => createSource(tx, SETUP, { name: 'victim', description: '' }));
-    await ingestEvents(tamper.db.$client, source, records(Array.from({ length: 20 }, (_, i) => event(`v-${i}`))));
+    const source = await tamper.db.transaction((tx) =>
+      createSource(tx, SETUP, { name: 'victim', description: '' }),
+    );
+    await ingestEvents(
+      tamper.db.$client,
+      source,
+      records(Array.from({ length: 20 }, (_, i) => event(`v-${i}`))),
+    );
     expect((await verifyDatabase(tamper.db.$client)).ok).toBe(true);
     await tamper.owner.begin(async (tx) => {
       await tx.unsafe('alter table audit_events disable trigger user');
@@ -150,17 +252,29 @@ describe('npm run verify against real tampering (owner disables the guards)', ()
     });
     const report = await verifyDatabase(tamper.db.$client);
     expect(report.ok).toBe(false);
-    expect(report.streams.find((s) => s.name === 'source:victim')!.broken).toMatchObject({ seq: 7, reason: 'hash_mismatch' });
+    expect(report.streams.find((s) => s.name === 'source:victim')!.broken).toMatchObject({
+      seq: 7,
+      reason: 'hash_mismatch',
+    });
   });
 
   it('finds a deleted row', async () => {
-    const source = await tamper.db.transaction((tx) => createSource(tx, SETUP, { name: 'victim2', description: '' }));
-    await ingestEvents(tamper.db.$client, source, records(Array.from({ length: 10 }, (_, i) => event(`d-${i}`))));
+    const source = await tamper.db.transaction((tx) =>
+      createSource(tx, SETUP, { name: 'victim2', description: '' }),
+    );
+    await ingestEvents(
+      tamper.db.$client,
+      source,
+      records(Array.from({ length: 10 }, (_, i) => event(`d-${i}`))),
+    );
     await tamper.owner.begin(async (tx) => {
       await tx.unsafe('alter table audit_events disable trigger user');
       await tx`delete from audit_events where stream_id = ${source.streamId} and seq = 4`;
     });
     const report = await verifyDatabase(tamper.db.$client);
-    expect(report.streams.find((s) => s.name === 'source:victim2')!.broken).toMatchObject({ seq: 4, reason: 'gap' });
+    expect(report.streams.find((s) => s.name === 'source:victim2')!.broken).toMatchObject({
+      seq: 4,
+      reason: 'gap',
+    });
   });
 });

@@ -10,7 +10,12 @@ export type IngestOutcome =
   | { ok: true; accepted: number; duplicates: number }
   | { ok: false; conflicts: { index: number; id: string; reason: string }[] };
 
-type Prepared = { index: number; id: string; event: NewEvent & { parts: ContentParts }; hash: Buffer };
+type Prepared = {
+  index: number;
+  id: string;
+  event: NewEvent & { parts: ContentParts };
+  hash: Buffer;
+};
 
 /** The stored form of a validated event, with its canonical content computed once. */
 function prepare(record: IngestRecord): Prepared {
@@ -38,7 +43,12 @@ function prepare(record: IngestRecord): Prepared {
   };
   const parts = contentParts(content);
   const flags = [...new Set([...ipFlags(event.actor.ip), ...(record.flags ?? [])])].sort();
-  return { index: record.index, id: event.id, event: { ...content, parts, flags, receivedAt: new Date(0) }, hash: contentHash(parts) };
+  return {
+    index: record.index,
+    id: event.id,
+    event: { ...content, parts, flags, receivedAt: new Date(0) },
+    hash: contentHash(parts),
+  };
 }
 
 /** SHA-256 of the event's canonical content: key order and spacing do not matter. */
@@ -49,7 +59,8 @@ export function bodyHash(event: ValidEvent): Buffer {
 /** Keeps the monthly partitions for these instants ready (outside the ingest transaction). */
 export async function ensurePartitionsFor(sql: postgres.Sql, dates: Date[]): Promise<void> {
   const months = [...new Set(dates.map((d) => d.toISOString().slice(0, 7) + '-01'))];
-  if (months.length) await sql`select ensure_audit_partitions(m::date, 1) from unnest(${months}::text[]) as m`;
+  if (months.length)
+    await sql`select ensure_audit_partitions(m::date, 1) from unnest(${months}::text[]) as m`;
 }
 
 /**
@@ -59,7 +70,11 @@ export async function ensurePartitionsFor(sql: postgres.Sql, dates: Date[]): Pro
  * repeated in this batch) with a different body is a conflict and nothing is stored.
  * The stream head lock serialises batches of one source, which makes the id check race-free.
  */
-export async function ingestEvents(sql: postgres.Sql, source: IngestSource, records: IngestRecord[]): Promise<IngestOutcome> {
+export async function ingestEvents(
+  sql: postgres.Sql,
+  source: IngestSource,
+  records: IngestRecord[],
+): Promise<IngestOutcome> {
   if (records.length === 0) return { ok: true, accepted: 0, duplicates: 0 };
   const hashed = records.map(prepare);
 
@@ -74,11 +89,19 @@ export async function ingestEvents(sql: postgres.Sql, source: IngestSource, reco
       firstById.set(r.id, r);
       unique.push(r);
     } else if (seen.hash.equals(r.hash)) duplicates++;
-    else conflicts.push({ index: r.index, id: r.id, reason: `repeats the id of event ${seen.index} with a different body` });
+    else
+      conflicts.push({
+        index: r.index,
+        id: r.id,
+        reason: `repeats the id of event ${seen.index} with a different body`,
+      });
   }
   if (conflicts.length) return { ok: false, conflicts };
 
-  await ensurePartitionsFor(sql, unique.map((r) => r.event.occurredAt));
+  await ensurePartitionsFor(
+    sql,
+    unique.map((r) => r.event.occurredAt),
+  );
   return sql.begin(async (tx) => {
     // Lock first: from here on no other batch of this source can store these ids.
     await tx`select 1 from lock_audit_stream(${source.streamId}::uuid)`;
@@ -89,7 +112,12 @@ export async function ingestEvents(sql: postgres.Sql, source: IngestSource, reco
     const storedById = new Map(stored.map((s) => [s.event_id, s.body_hash]));
     for (const r of unique) {
       const hash = storedById.get(r.id);
-      if (hash && !hash.equals(r.hash)) conflicts.push({ index: r.index, id: r.id, reason: 'this id was already stored with a different body' });
+      if (hash && !hash.equals(r.hash))
+        conflicts.push({
+          index: r.index,
+          id: r.id,
+          reason: 'this id was already stored with a different body',
+        });
     }
     if (conflicts.length) return { ok: false as const, conflicts };
     const fresh = unique.filter((r) => !storedById.has(r.id));
@@ -100,7 +128,11 @@ export async function ingestEvents(sql: postgres.Sql, source: IngestSource, reco
         select ${source.id}::uuid, id, decode(hash, 'hex')
           from unnest(${fresh.map((r) => r.id)}::text[], ${fresh.map((r) => r.hash.toString('hex'))}::text[]) as f(id, hash)`;
       const receivedAt = new Date();
-      await appendToStream(tx, source.streamId, fresh.map((r) => ({ ...r.event, receivedAt })));
+      await appendToStream(
+        tx,
+        source.streamId,
+        fresh.map((r) => ({ ...r.event, receivedAt })),
+      );
     }
     return { ok: true as const, accepted: fresh.length, duplicates };
   }) as Promise<IngestOutcome>;

@@ -15,7 +15,11 @@ export type ParsedBatch =
 export function parseBatch(contentType: string | null, body: string): ParsedBatch {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   let raw: unknown[];
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/ndjson') {
+  if (
+    type === 'application/x-ndjson' ||
+    type === 'application/jsonl' ||
+    type === 'application/ndjson'
+  ) {
     raw = [];
     const lines = body.split('\n');
     for (let i = 0; i < lines.length; i++) {
@@ -24,7 +28,11 @@ export function parseBatch(contentType: string | null, body: string): ParsedBatc
       try {
         raw.push(JSON.parse(line));
       } catch (error) {
-        return { ok: false, status: 400, error: `line ${i + 1} is not valid JSON: ${(error as Error).message}` };
+        return {
+          ok: false,
+          status: 400,
+          error: `line ${i + 1} is not valid JSON: ${(error as Error).message}`,
+        };
       }
       if (raw.length > MAX_EVENTS_PER_REQUEST) break;
     }
@@ -33,20 +41,38 @@ export function parseBatch(contentType: string | null, body: string): ParsedBatc
     try {
       parsed = JSON.parse(body);
     } catch (error) {
-      return { ok: false, status: 400, error: `the body is not valid JSON: ${(error as Error).message}` };
+      return {
+        ok: false,
+        status: 400,
+        error: `the body is not valid JSON: ${(error as Error).message}`,
+      };
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Array.isArray((parsed as { events?: unknown }).events)) {
+    if (
+      typeof parsed !== 'object' ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      !Array.isArray((parsed as { events?: unknown }).events)
+    ) {
       return { ok: false, status: 400, error: 'the body must be a JSON object {"events": [...]}' };
     }
     const extra = Object.keys(parsed).filter((k) => k !== 'events');
-    if (extra.length) return { ok: false, status: 400, error: `unknown top-level field: ${extra.join(', ')}` };
+    if (extra.length)
+      return { ok: false, status: 400, error: `unknown top-level field: ${extra.join(', ')}` };
     raw = (parsed as { events: unknown[] }).events;
   } else {
-    return { ok: false, status: 415, error: 'Content-Type must be application/json or application/x-ndjson' };
+    return {
+      ok: false,
+      status: 415,
+      error: 'Content-Type must be application/json or application/x-ndjson',
+    };
   }
   if (raw.length === 0) return { ok: false, status: 400, error: 'no events in the request' };
   if (raw.length > MAX_EVENTS_PER_REQUEST) {
-    return { ok: false, status: 413, error: `at most ${MAX_EVENTS_PER_REQUEST} events per request` };
+    return {
+      ok: false,
+      status: 413,
+      error: `at most ${MAX_EVENTS_PER_REQUEST} events per request`,
+    };
   }
   const events: ValidEvent[] = [];
   const errors: EventProblem[] = [];
@@ -57,7 +83,12 @@ export function parseBatch(contentType: string | null, body: string): ParsedBatc
   });
   if (errors.length) {
     const bad = new Set(errors.map((e) => e.index)).size;
-    return { ok: false, status: 422, error: `${bad} of ${raw.length} events are invalid; nothing was stored`, errors };
+    return {
+      ok: false,
+      status: 422,
+      error: `${bad} of ${raw.length} events are invalid; nothing was stored`,
+      errors,
+    };
   }
   return { ok: true, events };
 }

@@ -5,10 +5,18 @@
 const buckets = new Map<string, { tokens: number; updated: number }>();
 
 /** Takes `cost` tokens; returns 0 when allowed, else the seconds to wait before retrying. */
-export function takeTokens(key: string, ratePerSecond: number, cost: number, now = Date.now()): number {
+export function takeTokens(
+  key: string,
+  ratePerSecond: number,
+  cost: number,
+  now = Date.now(),
+): number {
   const capacity = ratePerSecond * 2;
   const bucket = buckets.get(key) ?? { tokens: capacity, updated: now };
-  bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.updated) / 1000) * ratePerSecond);
+  bucket.tokens = Math.min(
+    capacity,
+    bucket.tokens + ((now - bucket.updated) / 1000) * ratePerSecond,
+  );
   bucket.updated = now;
   buckets.set(key, bucket);
   if (cost > capacity) return Math.ceil(cost / ratePerSecond);

@@ -4,7 +4,12 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { db } from '@/db';
 import { authorizedAction } from '@/lib/actions';
-import { createApiKey, createSource, revokeApiKey, SOURCE_NAME_PATTERN } from '@/lib/ingest/sources';
+import {
+  createApiKey,
+  createSource,
+  revokeApiKey,
+  SOURCE_NAME_PATTERN,
+} from '@/lib/ingest/sources';
 import { text } from '@/lib/validation';
 
 const done = () => revalidatePath('/admin/sources');
@@ -13,7 +18,13 @@ const label = z.string().trim().max(100, 'Label must be at most 100 characters')
 export const createSourceAction = authorizedAction(
   'sources:manage',
   z.strictObject({
-    name: z.string().trim().regex(SOURCE_NAME_PATTERN, 'Name must be 1-63 lower-case letters, digits, - or _, starting with a letter or digit'),
+    name: z
+      .string()
+      .trim()
+      .regex(
+        SOURCE_NAME_PATTERN,
+        'Name must be 1-63 lower-case letters, digits, - or _, starting with a letter or digit',
+      ),
     description: z.union([z.literal(''), text('Description', 500)]).default(''),
   }),
   async (input, { acting }) => {

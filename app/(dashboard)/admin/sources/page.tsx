@@ -13,15 +13,20 @@ export default async function SourcesPage() {
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Sources</h1>
         <p className="text-sm text-muted-foreground">
-          Each system that sends audit events is a source with its own hash chain and API keys. Keys are shown once; only
-          their hash is kept. Creating and revoking keys is recorded in the audit log.
+          Each system that sends audit events is a source with its own hash chain and API keys. Keys
+          are shown once; only their hash is kept. Creating and revoking keys is recorded in the
+          audit log.
         </p>
       </div>
       <SourcesPanel
         sources={sources.map((s) => ({
           ...s,
           createdAt: s.createdAt.toISOString(),
-          keys: s.keys.map((k) => ({ ...k, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null })),
+          keys: s.keys.map((k) => ({
+            ...k,
+            createdAt: k.createdAt.toISOString(),
+            revokedAt: k.revokedAt?.toISOString() ?? null,
+          })),
         }))}
       />
     </div>

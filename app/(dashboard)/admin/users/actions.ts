@@ -20,19 +20,31 @@ const done = () => revalidatePath('/admin/users');
 
 export const createUserAction = authorizedAction(
   'users:manage',
-  z.strictObject({ email: emailSchema, name: text('Name', 200), role, password: passwordSchema, expiresAt: expiry.optional() }),
+  z.strictObject({
+    email: emailSchema,
+    name: text('Name', 200),
+    role,
+    password: passwordSchema,
+    expiresAt: expiry.optional(),
+  }),
   async (input, { acting }) => {
-    const user = await db.transaction((tx) => createUser(tx, acting, { ...input, expiresAt: input.expiresAt ?? null }));
+    const user = await db.transaction((tx) =>
+      createUser(tx, acting, { ...input, expiresAt: input.expiresAt ?? null }),
+    );
     done();
     return { id: user.id };
   },
 );
 
-export const changeRoleAction = authorizedAction('users:manage', z.strictObject({ userId, role }), async (input, { acting }) => {
-  await db.transaction((tx) => changeRole(tx, acting, input));
-  done();
-  return null;
-});
+export const changeRoleAction = authorizedAction(
+  'users:manage',
+  z.strictObject({ userId, role }),
+  async (input, { acting }) => {
+    await db.transaction((tx) => changeRole(tx, acting, input));
+    done();
+    return null;
+  },
+);
 
 export const setActiveAction = authorizedAction(
   'users:manage',

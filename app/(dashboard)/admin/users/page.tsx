@@ -19,7 +19,11 @@ export default async function UsersPage() {
       </div>
       <UsersTable
         currentUserId={me.id}
-        users={users.map((u) => ({ ...u, expiresAt: u.expiresAt?.toISOString() ?? null, createdAt: u.createdAt.toISOString() }))}
+        users={users.map((u) => ({
+          ...u,
+          expiresAt: u.expiresAt?.toISOString() ?? null,
+          createdAt: u.createdAt.toISOString(),
+        }))}
       />
       <CreateUserForm />
     </div>

@@ -8,8 +8,12 @@ import { authenticateApiKey } from '@/lib/ingest/sources';
 export const dynamic = 'force-dynamic';
 
 const HEADERS = { 'Cache-Control': 'no-store' };
-const fail = (status: number, error: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  NextResponse.json({ error, ...extra }, { status, headers: { ...HEADERS, ...headers } });
+const fail = (
+  status: number,
+  error: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) => NextResponse.json({ error, ...extra }, { status, headers: { ...HEADERS, ...headers } });
 
 /** Reads the body up to the limit; null when it is larger (without reading the rest). */
 async function readBody(request: NextRequest): Promise<string | null> {
@@ -42,22 +46,44 @@ export async function POST(request: NextRequest) {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   const source = match ? await authenticateApiKey(db, match[1]!) : null;
   if (!source) {
-    return fail(401, 'missing, unknown or revoked API key', {}, { 'WWW-Authenticate': 'Bearer realm="whochanged-ingest"' });
+    return fail(
+      401,
+      'missing, unknown or revoked API key',
+      {},
+      { 'WWW-Authenticate': 'Bearer realm="whochanged-ingest"' },
+    );
   }
 
   const body = await readBody(request);
   if (body === null) return fail(413, `the request body is larger than ${MAX_BODY_BYTES} bytes`);
   const batch = parseBatch(request.headers.get('content-type'), body);
-  if (!batch.ok) return fail(batch.status, batch.error, batch.errors ? { errors: batch.errors } : {});
+  if (!batch.ok)
+    return fail(batch.status, batch.error, batch.errors ? { errors: batch.errors } : {});
 
   const wait = takeTokens(source.id, source.rateLimitPerSecond, batch.events.length);
   if (wait > 0) {
-    return fail(429, `source ${source.name} is over its rate of ${source.rateLimitPerSecond} events per second`, {}, { 'Retry-After': String(wait) });
+    return fail(
+      429,
+      `source ${source.name} is over its rate of ${source.rateLimitPerSecond} events per second`,
+      {},
+      { 'Retry-After': String(wait) },
+    );
   }
 
-  const outcome = await ingestEvents(db.$client, source, batch.events.map((event, index) => ({ index, event })));
+  const outcome = await ingestEvents(
+    db.$client,
+    source,
+    batch.events.map((event, index) => ({ index, event })),
+  );
   if (!outcome.ok) {
-    return fail(409, `${outcome.conflicts.length} event id(s) conflict with a different body; nothing was stored`, { conflicts: outcome.conflicts });
+    return fail(
+      409,
+      `${outcome.conflicts.length} event id(s) conflict with a different body; nothing was stored`,
+      { conflicts: outcome.conflicts },
+    );
   }
-  return NextResponse.json({ accepted: outcome.accepted, duplicates: outcome.duplicates }, { headers: HEADERS });
+  return NextResponse.json(
+    { accepted: outcome.accepted, duplicates: outcome.duplicates },
+    { headers: HEADERS },
+  );
 }

@@ -8,20 +8,44 @@ import { FieldError, Input, Label } from '@/components/ui/input';
 import { formatCount } from '@/lib/format';
 import { createApiKeyAction, createSourceAction, revokeApiKeyAction } from '../actions';
 
-type Key = { id: string; label: string; prefix: string; createdAt: string; revokedAt: string | null };
-type Source = { id: string; name: string; description: string; rateLimitPerSecond: number; createdAt: string; events: number; keys: Key[] };
+type Key = {
+  id: string;
+  label: string;
+  prefix: string;
+  createdAt: string;
+  revokedAt: string | null;
+};
+type Source = {
+  id: string;
+  name: string;
+  description: string;
+  rateLimitPerSecond: number;
+  createdAt: string;
+  events: number;
+  keys: Key[];
+};
 
 /** A freshly created key: shown once, with the exact request that uses it. */
 function NewKey({ name, apiKey }: { name: string; apiKey: string }) {
   return (
-    <div role="status" className="space-y-2 rounded-md border border-success bg-success/10 p-4 text-sm">
+    <div
+      role="status"
+      className="space-y-2 rounded-md border border-success bg-success/10 p-4 text-sm"
+    >
       <p className="font-medium">
         New API key for {name}. Copy it now: it will not be shown again.
       </p>
-      <code data-testid="new-api-key" className="block break-all rounded bg-background p-2 font-mono text-xs">
+      <code
+        data-testid="new-api-key"
+        className="block break-all rounded bg-background p-2 font-mono text-xs"
+      >
         {apiKey}
       </code>
-      <Button size="sm" variant="outline" onClick={() => void navigator.clipboard?.writeText(apiKey)}>
+      <Button
+        size="sm"
+        variant="outline"
+        onClick={() => void navigator.clipboard?.writeText(apiKey)}
+      >
         Copy key
       </Button>
     </div>
@@ -35,7 +59,12 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [form, setForm] = useState({ name: '', description: '' });
 
-  const run = <T,>(action: () => Promise<{ ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> }>, then: (data: T) => void) =>
+  const run = <T,>(
+    action: () => Promise<
+      { ok: true; data: T } | { ok: false; error: string; fieldErrors?: Record<string, string> }
+    >,
+    then: (data: T) => void,
+  ) =>
     startTransition(async () => {
       const result = await action();
       if (result.ok) {
@@ -58,7 +87,9 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
       ) : null}
       {sources.length === 0 ? (
         <Card>
-          <CardContent className="pt-5 text-sm text-muted-foreground">No sources yet: create one below, then send events with its key.</CardContent>
+          <CardContent className="pt-5 text-sm text-muted-foreground">
+            No sources yet: create one below, then send events with its key.
+          </CardContent>
         </Card>
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
@@ -67,17 +98,28 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
               <CardHeader>
                 <div className="flex items-baseline justify-between gap-2">
                   <h2 className="font-mono text-lg font-semibold">{source.name}</h2>
-                  <span className="text-sm text-muted-foreground">{formatCount(source.events)} events</span>
+                  <span className="text-sm text-muted-foreground">
+                    {formatCount(source.events)} events
+                  </span>
                 </div>
-                {source.description ? <p className="text-sm text-muted-foreground">{source.description}</p> : null}
+                {source.description ? (
+                  <p className="text-sm text-muted-foreground">{source.description}</p>
+                ) : null}
               </CardHeader>
               <CardContent className="space-y-3">
                 <ul className="space-y-2 text-sm" aria-label={`API keys of ${source.name}`}>
                   {source.keys.map((key) => (
                     <li key={key.id} className="flex items-center justify-between gap-2">
                       <span>
-                        <code className="font-mono text-xs">{key.prefix}…</code> {key.label ? <span className="text-muted-foreground">{key.label}</span> : null}{' '}
-                        {key.revokedAt ? <Badge variant="secondary">revoked {key.revokedAt.slice(0, 10)}</Badge> : <Badge variant="success">active</Badge>}
+                        <code className="font-mono text-xs">{key.prefix}…</code>{' '}
+                        {key.label ? (
+                          <span className="text-muted-foreground">{key.label}</span>
+                        ) : null}{' '}
+                        {key.revokedAt ? (
+                          <Badge variant="secondary">revoked {key.revokedAt.slice(0, 10)}</Badge>
+                        ) : (
+                          <Badge variant="success">active</Badge>
+                        )}
                       </span>
                       {key.revokedAt ? null : (
                         <Button
@@ -85,7 +127,12 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
                           variant="destructive"
                           disabled={pending}
                           aria-label={`Revoke key ${key.prefix} of ${source.name}`}
-                          onClick={() => run(() => revokeApiKeyAction({ keyId: key.id }), () => setCreated(null))}
+                          onClick={() =>
+                            run(
+                              () => revokeApiKeyAction({ keyId: key.id }),
+                              () => setCreated(null),
+                            )
+                          }
                         >
                           Revoke
                         </Button>
@@ -98,7 +145,12 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
                   variant="outline"
                   disabled={pending}
                   aria-label={`New API key for ${source.name}`}
-                  onClick={() => run(() => createApiKeyAction({ sourceId: source.id, label: '' }), (data) => setCreated({ name: source.name, key: data.key }))}
+                  onClick={() =>
+                    run(
+                      () => createApiKeyAction({ sourceId: source.id, label: '' }),
+                      (data) => setCreated({ name: source.name, key: data.key }),
+                    )
+                  }
                 >
                   New API key
                 </Button>
@@ -118,20 +170,34 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
             noValidate
             onSubmit={(e) => {
               e.preventDefault();
-              run(() => createSourceAction(form), (data) => {
-                setCreated({ name: data.name, key: data.key });
-                setForm({ name: '', description: '' });
-              });
+              run(
+                () => createSourceAction(form),
+                (data) => {
+                  setCreated({ name: data.name, key: data.key });
+                  setForm({ name: '', description: '' });
+                },
+              );
             }}
           >
             <div className="space-y-2">
               <Label htmlFor="source-name">Name (e.g. crm, ats, hris)</Label>
-              <Input id="source-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} aria-invalid={!!fieldErrors.name} aria-describedby="source-name-error" />
+              <Input
+                id="source-name"
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.target.value })}
+                aria-invalid={!!fieldErrors.name}
+                aria-describedby="source-name-error"
+              />
               <FieldError id="source-name-error" message={fieldErrors.name} />
             </div>
             <div className="space-y-2">
               <Label htmlFor="source-description">Description</Label>
-              <Input id="source-description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} aria-describedby="source-description-error" />
+              <Input
+                id="source-description"
+                value={form.description}
+                onChange={(e) => setForm({ ...form, description: e.target.value })}
+                aria-describedby="source-description-error"
+              />
               <FieldError id="source-description-error" message={fieldErrors.description} />
             </div>
             <div className="sm:col-span-2">

@@ -9,7 +9,14 @@ import type { UserListItem, useActionRunner } from './users-table';
 
 type Run = ReturnType<typeof useActionRunner>['run'];
 
-function DialogShell({ trigger, title, description, open, onOpenChange, children }: {
+function DialogShell({
+  trigger,
+  title,
+  description,
+  open,
+  onOpenChange,
+  children,
+}: {
   trigger: React.ReactNode;
   title: string;
   description: string;
@@ -24,7 +31,9 @@ function DialogShell({ trigger, title, description, open, onOpenChange, children
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content className="fixed top-1/2 left-1/2 z-50 w-full max-w-md -translate-x-1/2 -translate-y-1/2 space-y-4 rounded-lg border bg-card p-6 shadow-lg">
           <Dialog.Title className="text-lg font-semibold">{title}</Dialog.Title>
-          <Dialog.Description className="text-sm text-muted-foreground">{description}</Dialog.Description>
+          <Dialog.Description className="text-sm text-muted-foreground">
+            {description}
+          </Dialog.Description>
           {children}
         </Dialog.Content>
       </Dialog.Portal>
@@ -32,7 +41,15 @@ function DialogShell({ trigger, title, description, open, onOpenChange, children
   );
 }
 
-export function ResetPasswordDialog({ user, run, pending }: { user: UserListItem; run: Run; pending: boolean }) {
+export function ResetPasswordDialog({
+  user,
+  run,
+  pending,
+}: {
+  user: UserListItem;
+  run: Run;
+  pending: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   return (
@@ -51,7 +68,12 @@ export function ResetPasswordDialog({ user, run, pending }: { user: UserListItem
         className="space-y-3"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await run(() => resetPasswordAction({ userId: user.id, password }), `Password of ${user.email} reset.`)) {
+          if (
+            await run(
+              () => resetPasswordAction({ userId: user.id, password }),
+              `Password of ${user.email} reset.`,
+            )
+          ) {
             setPassword('');
             setOpen(false);
           }
@@ -59,20 +81,38 @@ export function ResetPasswordDialog({ user, run, pending }: { user: UserListItem
       >
         <div className="space-y-2">
           <Label htmlFor={`pw-${user.id}`}>New password (at least 12 characters)</Label>
-          <Input id={`pw-${user.id}`} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+          <Input
+            id={`pw-${user.id}`}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </div>
         <div className="flex justify-end gap-2">
           <Dialog.Close asChild>
-            <Button type="button" variant="outline">Cancel</Button>
+            <Button type="button" variant="outline">
+              Cancel
+            </Button>
           </Dialog.Close>
-          <Button type="submit" disabled={pending}>Reset password</Button>
+          <Button type="submit" disabled={pending}>
+            Reset password
+          </Button>
         </div>
       </form>
     </DialogShell>
   );
 }
 
-export function ExpiryDialog({ user, run, pending }: { user: UserListItem; run: Run; pending: boolean }) {
+export function ExpiryDialog({
+  user,
+  run,
+  pending,
+}: {
+  user: UserListItem;
+  run: Run;
+  pending: boolean;
+}) {
   const [open, setOpen] = useState(false);
   const [date, setDate] = useState(user.expiresAt?.slice(0, 10) ?? '');
   return (
@@ -91,18 +131,33 @@ export function ExpiryDialog({ user, run, pending }: { user: UserListItem; run: 
         className="space-y-3"
         onSubmit={async (e) => {
           e.preventDefault();
-          if (await run(() => setExpiryAction({ userId: user.id, expiresAt: date }), `Access expiry of ${user.email} saved.`)) setOpen(false);
+          if (
+            await run(
+              () => setExpiryAction({ userId: user.id, expiresAt: date }),
+              `Access expiry of ${user.email} saved.`,
+            )
+          )
+            setOpen(false);
         }}
       >
         <div className="space-y-2">
           <Label htmlFor={`exp-${user.id}`}>Last day of access</Label>
-          <Input id={`exp-${user.id}`} type="date" value={date} onChange={(e) => setDate(e.target.value)} />
+          <Input
+            id={`exp-${user.id}`}
+            type="date"
+            value={date}
+            onChange={(e) => setDate(e.target.value)}
+          />
         </div>
         <div className="flex justify-end gap-2">
           <Dialog.Close asChild>
-            <Button type="button" variant="outline">Cancel</Button>
+            <Button type="button" variant="outline">
+              Cancel
+            </Button>
           </Dialog.Close>
-          <Button type="submit" disabled={pending}>Save expiry</Button>
+          <Button type="submit" disabled={pending}>
+            Save expiry
+          </Button>
         </div>
       </form>
     </DialogShell>
