@@ -12,6 +12,7 @@ import path from 'node:path';
 import next from 'next';
 import { createDb } from '@/db/client';
 import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedCluster } from '@/db/embedded';
+import { isClosedSocketWrite } from '@/db/driver-quirks';
 import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
 import { loadDemo } from '@/lib/ingest/demo';
@@ -73,6 +74,18 @@ function buildIfNeeded() {
 }
 
 let cluster: EmbeddedCluster | null = null;
+
+// A database restart must not take the dashboard down with it (see db/driver-quirks.ts).
+process.on('uncaughtException', (error) => {
+  if (isClosedSocketWrite(error)) {
+    console.warn(
+      '[whochanged] a database connection closed mid-query; its request has failed and the pool reconnects',
+    );
+    return;
+  }
+  console.error(error);
+  process.exit(1);
+});
 
 /** Keeps the next three months of audit partitions ready while the server runs (checked hourly). */
 function keepPartitionsReady(appUrl: string) {
