@@ -8,7 +8,9 @@ function getDb(): Database {
   if (!globalForDb.whochangedDb) {
     const url = process.env.DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
-    globalForDb.whochangedDb = createDb(url);
+    // Every query the dashboard runs is time-limited (security.md 18); a search that cannot
+    // finish in time fails with a message instead of holding a connection.
+    globalForDb.whochangedDb = createDb(url, { statementTimeoutMs: 20_000 });
   }
   return globalForDb.whochangedDb;
 }
