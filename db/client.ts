@@ -10,7 +10,10 @@ export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
  * A drizzle client over one connection pool. Every session runs in UTC so that nothing the
  * database formats depends on the server's configuration (hashing never uses DB formatting).
  */
-export function createDb(url: string, options: { max?: number; statementTimeoutMs?: number } = {}): Database {
+export function createDb(
+  url: string,
+  options: { max?: number; statementTimeoutMs?: number } = {},
+): Database {
   const client = postgres(url, {
     max: options.max ?? 10,
     // Without TCP_NODELAY, the last small packet of a large request waits for the server's

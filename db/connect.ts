@@ -22,7 +22,7 @@ function isAlive(pid: number): boolean {
  */
 export async function openDatabase(
   options: { max?: number; quiet?: boolean } = {},
-): Promise<{ db: Database; close: () => Promise<void> }> {
+): Promise<{ db: Database; url: string; close: () => Promise<void> }> {
   const dir = dataDir();
   let cluster: EmbeddedCluster | null = null;
   let appUrl: string;
@@ -51,6 +51,7 @@ export async function openDatabase(
   const db = createDb(appUrl, { max: options.max ?? 4 });
   return {
     db,
+    url: appUrl,
     close: async () => {
       await db.$client.end();
       if (cluster) await cluster.stop();

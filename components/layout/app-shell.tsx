@@ -7,6 +7,7 @@ import { NavLink } from './nav-link';
 
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/', label: 'Overview', permission: 'events:read' },
+  { href: '/events', label: 'Events', permission: 'events:read' },
   { href: '/admin/sources', label: 'Sources', permission: 'sources:manage' },
   { href: '/admin/users', label: 'Users', permission: 'users:manage' },
 ];

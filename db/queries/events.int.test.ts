@@ -23,10 +23,20 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.appUrl;
   delete (globalThis as { whochangedDb?: unknown }).whochangedDb;
   ({ listEvents, decodeCursor, countEventsUpTo } = await import('./events'));
-  const source = await t.db.transaction((tx) => createSource(tx, SETUP, { name: 'paging', description: '' }));
+  const source = await t.db.transaction((tx) =>
+    createSource(tx, SETUP, { name: 'paging', description: '' }),
+  );
   // Many events share a timestamp, so the id must break ties for every row to be reached once.
   const records = Array.from({ length: N }, (_, i) => {
-    const r = validateEvent({ id: `p${i}`, occurred_at: new Date(Date.UTC(2026, 5, 1, 12, Math.floor(i / 7))).toISOString(), action: 'a.b', actor: {} }, i);
+    const r = validateEvent(
+      {
+        id: `p${i}`,
+        occurred_at: new Date(Date.UTC(2026, 5, 1, 12, Math.floor(i / 7))).toISOString(),
+        action: 'a.b',
+        actor: {},
+      },
+      i,
+    );
     if (!r.ok) throw new Error('invalid');
     return { index: i, event: r.event };
   });
@@ -53,7 +63,9 @@ describe('keyset paging over (occurred_at, id)', () => {
     expect(new Set(forward).size).toBe(N);
     const instants = forward.map((id) => Number(id.slice(1)));
     // newest first: later minutes first; within a minute, later ids (larger i) first
-    expect(instants).toEqual([...instants].sort((a, b) => Math.floor(b / 7) - Math.floor(a / 7) || b - a));
+    expect(instants).toEqual(
+      [...instants].sort((a, b) => Math.floor(b / 7) - Math.floor(a / 7) || b - a),
+    );
 
     const backward: string[] = [];
     let back = await listEvents(all, { before: decodeCursor(page.newer ?? undefined), limit: 20 });
@@ -67,12 +79,20 @@ describe('keyset paging over (occurred_at, id)', () => {
   });
 
   it('counts up to a cap instead of counting everything', async () => {
-    expect(await countEventsUpTo(sql`source_event_id is not null`, 100)).toEqual({ count: 100, capped: true });
-    expect(await countEventsUpTo(sql`source_event_id is not null`, 1000)).toEqual({ count: N, capped: false });
+    expect(await countEventsUpTo(sql`source_event_id is not null`, 100)).toEqual({
+      count: 100,
+      capped: true,
+    });
+    expect(await countEventsUpTo(sql`source_event_id is not null`, 1000)).toEqual({
+      count: N,
+      capped: false,
+    });
   });
 
   it('refuses a forged cursor instead of querying with it', () => {
-    expect(decodeCursor(Buffer.from("2026-01-01T00:00:00.000Z|1; drop table x").toString('base64url'))).toBeNull();
+    expect(
+      decodeCursor(Buffer.from('2026-01-01T00:00:00.000Z|1; drop table x').toString('base64url')),
+    ).toBeNull();
     expect(decodeCursor(Buffer.from('not a date|5').toString('base64url'))).toBeNull();
     expect(decodeCursor('%%%')).toBeNull();
   });

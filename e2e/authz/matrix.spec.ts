@@ -30,6 +30,7 @@ const FORGED = [
 // Written out by hand (not derived from lib/authz.ts) so a wrong matrix entry fails here.
 const PAGES: { path: string; allowed: Role[] }[] = [
   { path: '/', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  { path: '/events', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
   { path: '/admin/users', allowed: ['admin'] },
   { path: '/admin/sources', allowed: ['admin'] },
 ];

@@ -1,0 +1,347 @@
+'use client';
+
+import {
+  columnVisibilityFeature,
+  createColumnHelper,
+  rowExpandingFeature,
+  tableFeatures,
+  useTable,
+} from '@tanstack/react-table';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { Fragment } from 'react';
+import { Badge } from '@/components/ui/badge';
+import { Button } from '@/components/ui/button';
+import { LocalTime } from '@/components/ui/local-time';
+import type { EventRow } from '@/db/queries/events';
+import { formatCount } from '@/lib/format';
+import {
+  COLUMN_LABELS,
+  EVENT_COLUMNS,
+  eventsHref,
+  fieldQuery,
+  type EventColumn,
+} from '../search-params';
+import { ChangeDiff } from './change-diff';
+
+const features = tableFeatures({ columnVisibilityFeature, rowExpandingFeature });
+const helper = createColumnHelper<typeof features, EventRow>();
+
+const FilterLink = ({
+  q,
+  children,
+  label,
+}: {
+  q: string;
+  children: React.ReactNode;
+  label?: string;
+}) => (
+  <Link href={eventsHref({ q })} className="hover:underline" title={label ?? q}>
+    {children}
+  </Link>
+);
+
+function buildColumns() {
+  return helper.columns([
+    helper.display({
+      id: 'expand',
+      header: () => <span className="sr-only">Details</span>,
+      cell: ({ row }) => (
+        <Button
+          size="sm"
+          variant="ghost"
+          aria-expanded={row.getIsExpanded()}
+          aria-label={`${row.getIsExpanded() ? 'Hide' : 'Show'} details of event ${row.original.id}`}
+          onClick={() => row.toggleExpanded()}
+        >
+          {row.getIsExpanded() ? '▾' : '▸'}
+        </Button>
+      ),
+    }),
+    helper.accessor('occurredAt', {
+      id: 'time',
+      header: 'Time',
+      cell: (info) => <LocalTime iso={info.getValue()} />,
+    }),
+    helper.display({
+      id: 'actor',
+      header: 'Actor',
+      cell: ({ row }) => {
+        const a = row.original.actor;
+        const shown = a.name ?? a.email ?? a.id ?? (a.type === 'anonymous' ? 'anonymous' : '—');
+        return a.id ? (
+          <FilterLink q={fieldQuery('actor', a.id)}>{shown}</FilterLink>
+        ) : (
+          <span>{shown}</span>
+        );
+      },
+    }),
+    helper.accessor('action', {
+      header: 'Action',
+      cell: (info) => (
+        <FilterLink q={fieldQuery('action', info.getValue())}>
+          <code className="text-xs">{info.getValue()}</code>
+        </FilterLink>
+      ),
+    }),
+    helper.display({
+      id: 'target',
+      header: 'Target',
+      cell: ({ row }) => {
+        const t = row.original.target;
+        if (!t.type && !t.id) return <span className="text-muted-foreground">—</span>;
+        const text = t.label ?? `${t.type ?? ''}/${t.id ?? ''}`;
+        return t.type && t.id ? (
+          <FilterLink q={fieldQuery('target', `${t.type}/${t.id}`)}>{text}</FilterLink>
+        ) : (
+          <span>{text}</span>
+        );
+      },
+    }),
+    helper.display({
+      id: 'fields',
+      header: 'Changed fields',
+      cell: ({ row }) => (
+        <span className="text-xs">
+          {row.original.changes.slice(0, 4).map((c, i) => (
+            <Fragment key={`${c.field}-${i}`}>
+              {i ? ', ' : ''}
+              <FilterLink q={fieldQuery('field', c.field)}>{c.field}</FilterLink>
+            </Fragment>
+          ))}
+          {row.original.changes.length > 4 ? ` +${row.original.changes.length - 4}` : ''}
+        </span>
+      ),
+    }),
+    helper.accessor('source', {
+      header: 'Source',
+      cell: (info) => (
+        <FilterLink q={fieldQuery('source', info.getValue())}>{info.getValue()}</FilterLink>
+      ),
+    }),
+    helper.display({
+      id: 'ip',
+      header: 'IP',
+      cell: ({ row }) => {
+        const ip = row.original.actor.ip;
+        if (!ip) return <span className="text-muted-foreground">—</span>;
+        const invalid = row.original.flags.some((f) => f.startsWith('invalid_ip:'));
+        return (
+          <span className="font-mono text-xs">
+            <FilterLink q={fieldQuery('ip', ip)}>{ip}</FilterLink>
+            {invalid ? (
+              <Badge
+                variant="outline"
+                className="ml-1"
+                title="Kept as the source sent it; not a valid address"
+              >
+                invalid
+              </Badge>
+            ) : null}
+          </span>
+        );
+      },
+    }),
+    helper.accessor('outcome', {
+      header: 'Outcome',
+      cell: (info) =>
+        info.getValue() === 'failure' ? (
+          <Badge variant="destructive">failure</Badge>
+        ) : (
+          <span className="text-muted-foreground">success</span>
+        ),
+    }),
+  ]);
+}
+
+// Column definitions are static: cells must not remount on every render.
+const columns = buildColumns();
+
+function EventDetails({ event }: { event: EventRow }) {
+  const facts: [string, React.ReactNode][] = [
+    ['Occurred', <LocalTime key="o" iso={event.occurredAt} />],
+    ['Received', <LocalTime key="r" iso={event.receivedAt} />],
+    [
+      'Actor',
+      [
+        event.actor.name,
+        event.actor.email,
+        event.actor.id && `(${event.actor.id})`,
+        event.actor.type,
+      ]
+        .filter(Boolean)
+        .join(' '),
+    ],
+    ['Actor time zone', event.actor.timeZone ?? '—'],
+    ['User agent', event.actor.userAgent ?? '—'],
+    [
+      'Target',
+      [event.target.type, event.target.id, event.target.label && `“${event.target.label}”`]
+        .filter(Boolean)
+        .join(' ') || '—',
+    ],
+    ['Request / session', `${event.requestId ?? '—'} / ${event.sessionId ?? '—'}`],
+    ['Reason', event.reason ?? '—'],
+    ['Event id (source)', event.sourceEventId ?? '—'],
+    ['Chain', `${event.source} #${event.seq}`],
+  ];
+  return (
+    <div className="space-y-4 bg-muted/30 p-4">
+      {event.changes.length ? (
+        <ChangeDiff changes={event.changes} />
+      ) : (
+        <p className="text-sm text-muted-foreground">No field changes recorded.</p>
+      )}
+      <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
+        {facts.map(([k, v]) => (
+          <Fragment key={k}>
+            <dt className="text-muted-foreground">{k}</dt>
+            <dd className="break-all">{v}</dd>
+          </Fragment>
+        ))}
+        {event.flags.length ? (
+          <>
+            <dt className="text-muted-foreground">Flags</dt>
+            <dd>
+              {event.flags.map((f) => (
+                <Badge key={f} variant="outline" className="mr-1">
+                  {f}
+                </Badge>
+              ))}
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {Object.keys(event.metadata).length ? (
+        <details>
+          <summary className="cursor-pointer text-sm text-muted-foreground">Metadata</summary>
+          <pre className="mt-2 max-h-96 overflow-auto rounded bg-background p-2 text-xs">
+            {JSON.stringify(event.metadata, null, 2)}
+          </pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+export function EventsTable(props: {
+  rows: EventRow[];
+  q: string;
+  hide: EventColumn[];
+  older: string | null;
+  newer: string | null;
+  count: number;
+  capped: boolean;
+}) {
+  const router = useRouter();
+  const columnVisibility = Object.fromEntries(props.hide.map((c) => [c, false]));
+  const table = useTable({
+    features,
+    columns,
+    data: props.rows,
+    getRowId: (row) => row.id,
+    getRowCanExpand: () => true,
+    state: { columnVisibility },
+  });
+  const toggleColumn = (column: EventColumn) => {
+    const hide = props.hide.includes(column)
+      ? props.hide.filter((c) => c !== column)
+      : [...props.hide, column];
+    router.replace(eventsHref({ q: props.q, hide }), { scroll: false });
+  };
+  return (
+    <div className="space-y-3">
+      <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
+        <p data-testid="event-count">
+          {props.capped ? `${formatCount(props.count)}+` : formatCount(props.count)} matching event
+          {props.count === 1 && !props.capped ? '' : 's'}
+        </p>
+        <details className="relative">
+          <summary className="cursor-pointer rounded-md border px-3 py-1.5">Columns</summary>
+          <fieldset className="absolute right-0 z-10 mt-1 space-y-1 rounded-md border bg-card p-3 shadow">
+            <legend className="sr-only">Visible columns</legend>
+            {EVENT_COLUMNS.map((c) => (
+              <label key={c} className="flex items-center gap-2 whitespace-nowrap">
+                <input
+                  type="checkbox"
+                  checked={!props.hide.includes(c)}
+                  onChange={() => toggleColumn(c)}
+                />
+                {COLUMN_LABELS[c]}
+              </label>
+            ))}
+          </fieldset>
+        </details>
+      </div>
+      <div className="overflow-x-auto rounded-lg border bg-card">
+        <table className="w-full text-sm">
+          <caption className="sr-only">Audit events, newest first</caption>
+          <thead className="border-b bg-muted/50 text-left">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => (
+                  <th
+                    key={header.id}
+                    scope="col"
+                    className="px-3 py-2 font-medium text-muted-foreground"
+                  >
+                    {header.isPlaceholder ? null : <table.FlexRender header={header} />}
+                  </th>
+                ))}
+              </tr>
+            ))}
+          </thead>
+          <tbody>
+            {table.getRowModel().rows.length === 0 ? (
+              <tr>
+                <td
+                  colSpan={table.getVisibleLeafColumns().length}
+                  className="px-3 py-8 text-center text-muted-foreground"
+                >
+                  No events match this search.
+                </td>
+              </tr>
+            ) : (
+              table.getRowModel().rows.map((row) => (
+                <Fragment key={row.id}>
+                  <tr className="border-b align-top" data-event-id={row.original.id}>
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} className="px-3 py-2">
+                        <table.FlexRender cell={cell} />
+                      </td>
+                    ))}
+                  </tr>
+                  {row.getIsExpanded() ? (
+                    <tr className="border-b">
+                      <td colSpan={row.getVisibleCells().length}>
+                        <EventDetails event={row.original} />
+                      </td>
+                    </tr>
+                  ) : null}
+                </Fragment>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav aria-label="Pages" className="flex justify-between">
+        {props.newer ? (
+          <Button asChild variant="outline" size="sm">
+            <Link href={eventsHref({ q: props.q, before: props.newer, hide: props.hide })}>
+              ← Newer
+            </Link>
+          </Button>
+        ) : (
+          <span />
+        )}
+        {props.older ? (
+          <Button asChild variant="outline" size="sm">
+            <Link href={eventsHref({ q: props.q, after: props.older, hide: props.hide })}>
+              Older →
+            </Link>
+          </Button>
+        ) : null}
+      </nav>
+    </div>
+  );
+}

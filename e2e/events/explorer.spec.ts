@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { request as playwrightRequest } from '@playwright/test';
+import { createApiKey, createSource } from '@/lib/ingest/sources';
+import { e2eDb, expect, storageStateFor, test } from '../fixtures';
+
+const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
+type Manifest = { incidents: { kind: string; eventIds: string[]; actorId: string | null }[] };
+const manifest = () => JSON.parse(readFileSync('.data/e2e/demo-manifest.json', 'utf8')) as Manifest;
+const SETUP = {
+  actor: { id: 'system:e2e', name: 'e2e setup', email: null, type: 'system' as const },
+  context: { ip: null, userAgent: null, requestId: null },
+  sessionId: null,
+};
+
+test.describe('events explorer', () => {
+  test.use({ storageState: storageStateFor('compliance_officer') });
+
+  test('one query finds the planted Saturday-night salary edits, and the URL reproduces the view', async ({
+    page,
+    browser,
+  }) => {
+    const incident = manifest().incidents.find((i) => i.kind === 'offhours_salary_edit')!;
+    await page.goto('/events');
+    await page.getByLabel('Search query').fill('field:salary offhours:true');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(page).toHaveURL(
+      /\/events\?q=field%3Asalary\+offhours%3Atrue|\/events\?q=field%3Asalary%20offhours%3Atrue/,
+    );
+    const rows = page.locator('tbody tr[data-event-id]');
+    await expect(rows.first()).toBeVisible();
+    // Open every row and collect the source event ids shown.
+    const count = await rows.count();
+    const shown: string[] = [];
+    for (let i = 0; i < count; i++) {
+      await rows
+        .nth(i)
+        .getByRole('button', { name: /Show details/ })
+        .click();
+    }
+    for (const id of incident.eventIds.filter((id) => id.startsWith('hris'))) {
+      await expect(page.getByText(id, { exact: true })).toBeVisible();
+      shown.push(id);
+    }
+    expect(shown.length).toBeGreaterThanOrEqual(5);
+    await expect(page.getByRole('cell', { name: 'salary' }).first()).toBeVisible();
+
+    const context = await browser.newContext({
+      storageState: storageStateFor('compliance_officer'),
+    });
+    const copy = await context.newPage();
+    await copy.goto(page.url());
+    await expect(copy.locator('tbody tr[data-event-id]')).toHaveCount(count);
+    await expect(copy.getByLabel('Search query')).toHaveValue('field:salary offhours:true');
+    await context.close();
+  });
+
+  test('paging moves by keyset both ways and back/forward restore the view', async ({ page }) => {
+    await page.goto('/events');
+    const firstPage = await page
+      .locator('tbody tr[data-event-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
+    expect(firstPage).toHaveLength(50);
+    await page.getByRole('link', { name: 'Older →' }).click();
+    await expect(page).toHaveURL(/after=/);
+    const secondPage = await page
+      .locator('tbody tr[data-event-id]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id')));
+    expect(secondPage).toHaveLength(50);
+    expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);
+    await page.getByRole('link', { name: '← Newer' }).click();
+    await expect(page).toHaveURL(/before=/);
+    await expect
+      .poll(() =>
+        page
+          .locator('tbody tr[data-event-id]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-id'))),
+      )
+      .toEqual(firstPage);
+    await page.goBack();
+    await expect(page).toHaveURL(/after=/);
+    await expect
+      .poll(() => page.locator('tbody tr[data-event-id]').first().getAttribute('data-event-id'))
+      .toBe(secondPage[0]);
+  });
+
+  test('a syntax error says where and what was expected; an unknown field is an error', async ({
+    page,
+  }) => {
+    await page.goto('/events?q=' + encodeURIComponent('actor:'));
+    await expect(page.getByRole('alert')).toContainText(/actor/);
+    await page.goto('/events?q=' + encodeURIComponent('passwd:x'));
+    await expect(page.getByRole('alert')).toContainText(/passwd/);
+    for (const hostile of [
+      "' OR '1'='1",
+      "'; DROP TABLE audit_events;--",
+      '1; SELECT pg_sleep(5)--',
+      '((((a',
+      'sort:created_at;DROP TABLE x',
+      '__proto__:1',
+    ]) {
+      const response = await page.goto('/events?q=' + encodeURIComponent(hostile));
+      expect(response?.status(), hostile).toBe(200);
+      await expect(page.getByRole('heading', { name: 'Events' })).toBeVisible();
+    }
+  });
+
+  test('hiding a column is kept in the URL', async ({ page }) => {
+    await page.goto('/events');
+    await page.getByText('Columns').click();
+    await page.getByLabel('IP').uncheck();
+    await expect(page).toHaveURL(/hide=ip/);
+    await expect(page.getByRole('columnheader', { name: 'IP' })).toHaveCount(0);
+    await expect(page.getByRole('columnheader', { name: 'Action' })).toBeVisible();
+  });
+
+  test('hostile values in events render as text and never run', async ({ page }) => {
+    const name = `xss-${Date.now()}`;
+    const key = await e2eDb().transaction(async (tx) => {
+      const source = await createSource(tx, SETUP, { name, description: '' });
+      return (await createApiKey(tx, SETUP, { sourceId: source.id, label: 'x' })).key;
+    });
+    const hostile = [
+      '<script>window.__pwned=1</script>',
+      '<img src=x onerror="window.__pwned=1">',
+      '"><svg onload=alert(1)>',
+      'javascript:alert(1)',
+    ];
+    const api = await playwrightRequest.newContext({
+      baseURL: BASE,
+      extraHTTPHeaders: { Authorization: `Bearer ${key}` },
+    });
+    const response = await api.post('/api/v1/events', {
+      data: {
+        events: hostile.map((h, i) => ({
+          id: `x${i}`,
+          occurred_at: new Date().toISOString(),
+          action: 'contact.update',
+          actor: { id: h, name: h },
+          target: { type: 'contact', id: h, label: h },
+          changes: [{ field: h, old: h, new: { html: h } }],
+          reason: h,
+        })),
+      },
+    });
+    expect(response.status()).toBe(200);
+    await api.dispose();
+    await page.addInitScript(() => {
+      window.alert = () => ((window as unknown as { __pwned: number }).__pwned = 2);
+    });
+    await page.goto('/events?q=' + encodeURIComponent(`source:${name}`));
+    const rows = page.locator('tbody tr[data-event-id]');
+    await expect(rows).toHaveCount(4);
+    for (let i = 0; i < 4; i++)
+      await rows
+        .nth(i)
+        .getByRole('button', { name: /Show details/ })
+        .click();
+    await expect(
+      page.getByText('<script>window.__pwned=1</script>', { exact: true }).first(),
+    ).toBeVisible();
+    expect(
+      await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+    ).toBeUndefined();
+    expect(await page.locator('img[src="x"], svg[onload]').count()).toBe(0);
+    // A value that looks like a link target only ever becomes an explorer search.
+    const hrefs = await page
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.some((h) => h.startsWith('javascript:'))).toBe(false);
+  });
+});

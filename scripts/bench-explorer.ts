@@ -1,0 +1,110 @@
+/**
+ * `npm run bench:explorer`: the explorer's server time on the data in WHOCHANGED_DATA_DIR (load
+ * it first, e.g. `npm run demo -- --events 10000000`). Each case runs 20 times; prints p50/p95
+ * of the page's server work (the same db/queries functions the page calls) and beside it the
+ * database's own execution time of the page query (EXPLAIN ANALYZE), the floor.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { openDatabase } from '@/db/connect';
+import { compileSearch, parseSearch } from '@/lib/search';
+
+const RUNS = 20;
+const dialect = new PgDialect();
+const { db, url, close } = await openDatabase({ quiet: true, max: 4 });
+// The page's own query functions use the dashboard's pool, which reads DATABASE_URL.
+process.env.DATABASE_URL = url;
+const { listEvents, countEventsUpTo, decodeCursor } = await import('@/db/queries/events');
+
+function where(q: string): SQL {
+  const parsed = parseSearch(q);
+  if (!parsed.ok) throw new Error(`${q}: ${parsed.error.message}`);
+  return compileSearch(parsed.tree);
+}
+
+async function floorMs(query: SQL): Promise<number> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  const rows = await db.$client.unsafe(`explain (analyze, format json) ${text}`, params as never[]);
+  return (rows[0] as unknown as { 'QUERY PLAN': { 'Execution Time': number }[] })['QUERY PLAN'][0]![
+    'Execution Time'
+  ];
+}
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+async function measure(name: string, target: number, run: () => Promise<unknown>, floorQuery: SQL) {
+  await run(); // warm
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+  }
+  const floors: number[] = [];
+  for (let i = 0; i < 5; i++) floors.push(await floorMs(floorQuery));
+  console.log(
+    name.padEnd(52) +
+      pct(times, 0.5).toFixed(1).padStart(8) +
+      pct(times, 0.95).toFixed(1).padStart(8) +
+      `   < ${target}`.padEnd(9) +
+      pct(floors, 0.5).toFixed(1).padStart(8),
+  );
+}
+
+const pageSql = (w: SQL) =>
+  sql`select * from audit_events where (${w}) order by occurred_at desc, id desc limit 51`;
+
+try {
+  const [{ n }] = (await db.execute<{ n: string }>(
+    sql`select sum(head_seq) as n from audit_streams`,
+  )) as unknown as [{ n: string }];
+  console.log(`events in the store: ${Number(n).toLocaleString('en-US')}\n`);
+  console.log(
+    'case'.padEnd(52) +
+      'p50 ms'.padStart(8) +
+      'p95 ms'.padStart(8) +
+      '   target ' +
+      'SQL ms'.padStart(8),
+  );
+  for (const [name, q, target] of [
+    [
+      'explorer first page, two filters, last 30 days',
+      'action:employee.update field:salary after:30d',
+      200,
+    ],
+    [
+      'explorer first page, actor + action prefix',
+      'actor:emp-1001 action:employee.* after:30d',
+      200,
+    ],
+    ['free text over the last 30 days', '"Murphy" after:30d', 500],
+    ['everything, first page', '', 200],
+  ] as const) {
+    const w = where(q);
+    await measure(
+      name,
+      target,
+      () => Promise.all([listEvents(w, {}), countEventsUpTo(w)]),
+      pageSql(w),
+    );
+  }
+  // A cursor deep in the store: the 5,000th page of everything.
+  const [deep] = await db.execute<{ at: string; id: string }>(
+    sql`select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, id::text from audit_events order by occurred_at desc, id desc offset 250000 limit 1`,
+  );
+  if (deep) {
+    const cursor = decodeCursor(Buffer.from(`${deep.at}|${deep.id}`).toString('base64url'))!;
+    const all = sql`true`;
+    await measure(
+      'next page at depth 250,000 (keyset)',
+      50,
+      () => listEvents(all, { after: cursor }),
+      sql`select * from audit_events where (occurred_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::bigint) order by occurred_at desc, id desc limit 51`,
+    );
+  }
+} finally {
+  const { db: appDb } = await import('@/db');
+  await appDb.$client.end().catch(() => {});
+  await close();
+}
