@@ -61,15 +61,19 @@ function buildIfNeeded() {
   const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (builtAt && Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) < builtAt) return;
   log('building the dashboard (first start or sources changed)…');
-  const result = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
-    {
+  const build = () =>
+    spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
       stdio: 'inherit',
       cwd: root,
       env: { ...process.env, NODE_ENV: 'production' },
-    },
-  );
+    });
+  let result = build();
+  if (result.status !== 0) {
+    // A stale incremental build cache can make Turbopack fail; one clean rebuild settles it.
+    log('the build failed; retrying once from a clean .next…');
+    rmSync(path.join(root, '.next'), { recursive: true, force: true });
+    result = build();
+  }
   if (result.status !== 0) throw new Error('next build failed');
 }
 

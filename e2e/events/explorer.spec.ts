@@ -87,9 +87,9 @@ test.describe('events explorer', () => {
     page,
   }) => {
     await page.goto('/events?q=' + encodeURIComponent('actor:'));
-    await expect(page.getByRole('alert')).toContainText(/actor/);
+    await expect(page.locator('#search-error')).toContainText(/actor/);
     await page.goto('/events?q=' + encodeURIComponent('passwd:x'));
-    await expect(page.getByRole('alert')).toContainText(/passwd/);
+    await expect(page.locator('#search-error')).toContainText(/passwd/);
     for (const hostile of [
       "' OR '1'='1",
       "'; DROP TABLE audit_events;--",
@@ -106,7 +106,7 @@ test.describe('events explorer', () => {
 
   test('hiding a column is kept in the URL', async ({ page }) => {
     await page.goto('/events');
-    await page.getByText('Columns').click();
+    await page.getByText('Columns', { exact: true }).click();
     await page.getByLabel('IP').uncheck();
     await expect(page).toHaveURL(/hide=ip/);
     await expect(page.getByRole('columnheader', { name: 'IP' })).toHaveCount(0);

@@ -1,4 +1,4 @@
-import { decodeCursor, type Cursor } from '@/db/queries/events';
+import { decodeCursor, type Cursor } from '@/lib/cursor';
 
 /** Columns a viewer may hide; the URL keeps the hidden ones (`hide=ip,source`). */
 export const EVENT_COLUMNS = [

@@ -9,7 +9,7 @@ import {
 } from '@tanstack/react-table';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { Fragment } from 'react';
+import { Fragment, useOptimistic, useTransition } from 'react';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { LocalTime } from '@/components/ui/local-time';
@@ -234,7 +234,10 @@ export function EventsTable(props: {
   capped: boolean;
 }) {
   const router = useRouter();
-  const columnVisibility = Object.fromEntries(props.hide.map((c) => [c, false]));
+  // The URL is the state; the checkbox answers at once while the navigation catches up.
+  const [hidden, setHidden] = useOptimistic(props.hide);
+  const [, startTransition] = useTransition();
+  const columnVisibility = Object.fromEntries(hidden.map((c) => [c, false]));
   const table = useTable({
     features,
     columns,
@@ -244,10 +247,11 @@ export function EventsTable(props: {
     state: { columnVisibility },
   });
   const toggleColumn = (column: EventColumn) => {
-    const hide = props.hide.includes(column)
-      ? props.hide.filter((c) => c !== column)
-      : [...props.hide, column];
-    router.replace(eventsHref({ q: props.q, hide }), { scroll: false });
+    const hide = hidden.includes(column) ? hidden.filter((c) => c !== column) : [...hidden, column];
+    startTransition(() => {
+      setHidden(hide);
+      router.replace(eventsHref({ q: props.q, hide }), { scroll: false });
+    });
   };
   return (
     <div className="space-y-3">
@@ -264,7 +268,7 @@ export function EventsTable(props: {
               <label key={c} className="flex items-center gap-2 whitespace-nowrap">
                 <input
                   type="checkbox"
-                  checked={!props.hide.includes(c)}
+                  checked={!hidden.includes(c)}
                   onChange={() => toggleColumn(c)}
                 />
                 {COLUMN_LABELS[c]}
@@ -327,7 +331,7 @@ export function EventsTable(props: {
       <nav aria-label="Pages" className="flex justify-between">
         {props.newer ? (
           <Button asChild variant="outline" size="sm">
-            <Link href={eventsHref({ q: props.q, before: props.newer, hide: props.hide })}>
+            <Link href={eventsHref({ q: props.q, before: props.newer, hide: hidden })}>
               ← Newer
             </Link>
           </Button>
@@ -336,9 +340,7 @@ export function EventsTable(props: {
         )}
         {props.older ? (
           <Button asChild variant="outline" size="sm">
-            <Link href={eventsHref({ q: props.q, after: props.older, hide: props.hide })}>
-              Older →
-            </Link>
+            <Link href={eventsHref({ q: props.q, after: props.older, hide: hidden })}>Older →</Link>
           </Button>
         ) : null}
       </nav>
