@@ -62,11 +62,15 @@ function buildIfNeeded() {
   if (builtAt && Math.max(...sources.map((s) => newestMtime(path.join(root, s)))) < builtAt) return;
   log('building the dashboard (first start or sources changed)…');
   const build = () =>
-    spawnSync(process.execPath, [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], {
-      stdio: 'inherit',
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'],
+      {
+        stdio: 'inherit',
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
   let result = build();
   if (result.status !== 0) {
     // A stale incremental build cache can make Turbopack fail; one clean rebuild settles it.
