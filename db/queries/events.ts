@@ -36,8 +36,10 @@ export type EventRow = {
 type Raw = {
   id: string;
   source_event_id: string | null;
-  occurred_at: string;
-  received_at: string;
+  // Formatted columns get their own names: an alias equal to a column name would be what
+  // ORDER BY sorts on (the text, not the indexed timestamp), a full sort of the table.
+  occurred_at_utc: string;
+  received_at_utc: string;
   source: string;
   seq: string;
   action: string;
@@ -64,8 +66,8 @@ function toRow(r: Raw): EventRow {
   return {
     id: String(r.id),
     sourceEventId: r.source_event_id,
-    occurredAt: r.occurred_at,
-    receivedAt: r.received_at,
+    occurredAt: r.occurred_at_utc,
+    receivedAt: r.received_at_utc,
     source: r.source === 'dashboard' ? 'dashboard' : r.source.replace(/^source:/, ''),
     seq: Number(r.seq),
     action: r.action,
@@ -112,8 +114,8 @@ export async function listEvents(
   // Only audit_events is in scope, so the search's unqualified column names are unambiguous.
   const [rows, streams] = await Promise.all([
     db.execute<Raw>(sql`
-      select id, source_event_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at,
-             to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as received_at,
+      select id, source_event_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as occurred_at_utc,
+             to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as received_at_utc,
              stream_id as source, seq, action, outcome, actor_id, actor_name, actor_email, actor_type, actor_ip,
              actor_user_agent, actor_time_zone, target_type, target_id, target_label, changes, request_id,
              session_id, reason, metadata, flags
