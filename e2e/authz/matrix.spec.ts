@@ -31,6 +31,12 @@ const FORGED = [
 const PAGES: { path: string; allowed: Role[] }[] = [
   { path: '/', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
   { path: '/events', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  {
+    path: '/events/export?format=csv&q=action%3Auser.create',
+    allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'],
+  },
+  { path: '/records/user/nobody', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  { path: '/actors/nobody', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
   { path: '/admin/users', allowed: ['admin'] },
   { path: '/admin/sources', allowed: ['admin'] },
 ];
@@ -41,7 +47,8 @@ async function clientFor(
 ): Promise<APIRequestContext> {
   return playwrightRequest.newContext({
     baseURL: BASE,
-    storageState: who === 'anonymous' ? undefined : storageStateFor(who),
+    // Anonymous is an explicit empty state, never whatever the test's options would inherit.
+    storageState: who === 'anonymous' ? { cookies: [], origins: [] } : storageStateFor(who),
     extraHTTPHeaders,
   });
 }

@@ -4,7 +4,9 @@ import { createApiKey, createSource } from '@/lib/ingest/sources';
 import { e2eDb, expect, storageStateFor, test } from '../fixtures';
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
-type Manifest = { incidents: { kind: string; eventIds: string[]; actorId: string | null }[] };
+type Manifest = {
+  incidents: { kind: string; eventIds: string[]; actorId: string | null; start: string }[];
+};
 const manifest = () => JSON.parse(readFileSync('.data/e2e/demo-manifest.json', 'utf8')) as Manifest;
 const SETUP = {
   actor: { id: 'system:e2e', name: 'e2e setup', email: null, type: 'system' as const },
@@ -167,5 +169,94 @@ test.describe('events explorer', () => {
       .locator('a')
       .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.some((h) => h.startsWith('javascript:'))).toBe(false);
+  });
+});
+
+test.describe('export', () => {
+  test.use({ storageState: storageStateFor('auditor') });
+
+  test('an auditor exports the current search as CSV; the export is an audit event with the query and row count', async ({
+    page,
+  }) => {
+    await page.goto('/events?q=' + encodeURIComponent('field:salary offhours:true'));
+    const expected = Number(
+      (await page.getByTestId('event-count').textContent())!.match(/\d+/)![0],
+    );
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const lines = text.trimEnd().split('\r\n');
+    expect(lines[0]).toMatch(/^"occurred_at","source","seq","source_event_id","action"/);
+    expect(lines).toHaveLength(expected + 1);
+    const [event] = await e2eDb().$client<
+      { actor_email: string; metadata: { query: string; rows: number; format: string } }[]
+    >`
+      select actor_email, metadata from audit_events where action = 'events.export' and actor_email = 'auditor@demo.test' order by id desc limit 1`;
+    expect(event!.metadata).toEqual({
+      query: 'field:salary offhours:true',
+      format: 'csv',
+      rows: expected,
+    });
+  });
+
+  test('the export route checks the session and the search on the server', async ({ browser }) => {
+    // An explicit empty state: request contexts otherwise inherit the describe block's sign-in.
+    const anonymous = await playwrightRequest.newContext({
+      baseURL: BASE,
+      storageState: { cookies: [], origins: [] },
+    });
+    const denied = await anonymous.get('/events/export?format=csv', { maxRedirects: 0 });
+    expect([307, 401]).toContain(denied.status());
+    await anonymous.dispose();
+    const context = await browser.newContext({ storageState: storageStateFor('auditor') });
+    const bad = await context.request.get(
+      '/events/export?format=csv&q=' + encodeURIComponent('passwd:x'),
+    );
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).error).toMatch(/passwd/);
+    const jsonl = await context.request.get(
+      '/events/export?format=jsonl&q=' + encodeURIComponent('outcome:failure after:7d'),
+    );
+    expect(jsonl.status()).toBe(200);
+    const lines = (await jsonl.text()).trim().split('\n').filter(Boolean);
+    expect(Number(jsonl.headers()['x-export-rows'])).toBe(lines.length);
+    for (const line of lines.slice(0, 20)) expect(JSON.parse(line).outcome).toBe('failure');
+    await context.close();
+  });
+});
+
+test.describe('record and person timelines', () => {
+  test.use({ storageState: storageStateFor('compliance_officer') });
+
+  test('the salary edit: open the record, see the diff and the value the day before; open the actor, see the off-hours activity', async ({
+    page,
+  }) => {
+    const incident = manifest().incidents.find((i) => i.kind === 'offhours_salary_edit')!;
+    await page.goto('/events?q=' + encodeURIComponent('field:salary offhours:true'));
+    const first = page.locator('tbody tr[data-event-id]').first();
+    await first.locator('a[href^="/records/"]').click();
+    await expect(page).toHaveURL(/\/records\/employee\//);
+    await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'salary' }).first()).toBeVisible();
+    // As of the day before the incident the salary was the old value of the edit.
+    const dayBefore = new Date(new Date(incident.start).getTime() - 86_400_000).toISOString();
+    await page.goto(page.url().split('?')[0] + '?asof=' + encodeURIComponent(dayBefore));
+    await expect(page.getByTestId('asof-salary')).toHaveText(/^\d+$/);
+    const recordUrl = page.url();
+    const [viewed] = await e2eDb().$client<
+      { n: number }[]
+    >`select count(*)::int as n from audit_events where action = 'record.view' and actor_email = 'compliance@demo.test'`;
+    expect(viewed!.n).toBeGreaterThan(0);
+
+    await page.goto('/actors/' + encodeURIComponent(incident.actorId!));
+    await expect(page.getByRole('table', { name: 'Activity by hour of week' })).toBeVisible();
+    // The Saturday 02:00 cell (local time) has activity and is marked outside working hours.
+    const saturday2am = page.getByTestId('heat-6-2');
+    await expect(saturday2am).not.toHaveAttribute('data-events', '0');
+    await expect(saturday2am).toHaveAttribute('title', /outside working hours/);
+    await expect(page.getByRole('table', { name: 'Address' })).toBeVisible();
+    expect(recordUrl).toContain('asof=');
   });
 });

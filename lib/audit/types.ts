@@ -17,6 +17,9 @@ export const DASHBOARD_ACTIONS = {
   'api_key.create': 'Created API key',
   'api_key.revoke': 'Revoked API key',
   'audit.retention_drop': 'Dropped an expired month of audit events',
+  'events.export': 'Exported events',
+  'record.view': 'Viewed a record timeline',
+  'actor.view': 'Viewed a person timeline',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 

@@ -70,7 +70,13 @@ function buildColumns() {
         const a = row.original.actor;
         const shown = a.name ?? a.email ?? a.id ?? (a.type === 'anonymous' ? 'anonymous' : '—');
         return a.id ? (
-          <FilterLink q={fieldQuery('actor', a.id)}>{shown}</FilterLink>
+          <Link
+            href={`/actors/${encodeURIComponent(a.id)}`}
+            className="hover:underline"
+            title={`Timeline of ${a.id}`}
+          >
+            {shown}
+          </Link>
         ) : (
           <span>{shown}</span>
         );
@@ -92,7 +98,13 @@ function buildColumns() {
         if (!t.type && !t.id) return <span className="text-muted-foreground">—</span>;
         const text = t.label ?? `${t.type ?? ''}/${t.id ?? ''}`;
         return t.type && t.id ? (
-          <FilterLink q={fieldQuery('target', `${t.type}/${t.id}`)}>{text}</FilterLink>
+          <Link
+            href={`/records/${encodeURIComponent(t.type)}/${encodeURIComponent(t.id)}`}
+            className="hover:underline"
+            title={`Timeline of ${t.type}/${t.id}`}
+          >
+            {text}
+          </Link>
         ) : (
           <span>{text}</span>
         );
@@ -260,6 +272,24 @@ export function EventsTable(props: {
           {props.capped ? `${formatCount(props.count)}+` : formatCount(props.count)} matching event
           {props.count === 1 && !props.capped ? '' : 's'}
         </p>
+        <div className="flex items-center gap-2">
+          <Button asChild variant="outline" size="sm">
+            <a
+              href={`/events/export?${new URLSearchParams({ q: props.q, format: 'csv' })}`}
+              download
+            >
+              Export CSV
+            </a>
+          </Button>
+          <Button asChild variant="outline" size="sm">
+            <a
+              href={`/events/export?${new URLSearchParams({ q: props.q, format: 'jsonl' })}`}
+              download
+            >
+              Export JSONL
+            </a>
+          </Button>
+        </div>
         <details className="relative">
           <summary className="cursor-pointer rounded-md border px-3 py-1.5">Columns</summary>
           <fieldset className="absolute right-0 z-10 mt-1 space-y-1 rounded-md border bg-card p-3 shadow">
