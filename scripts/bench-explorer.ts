@@ -89,6 +89,39 @@ try {
       pageSql(w),
     );
   }
+  // The record and person timeline pages: the same query functions the pages call.
+  const { getRecordAsOf } = await import('@/db/queries/records');
+  const { getActorProfile, getActorHeatmap, listActorSeen } = await import('@/db/queries/actors');
+  const [busy] = await db.execute<{ target_type: string; target_id: string; actor_id: string }>(
+    sql`select target_type, target_id, actor_id from audit_events where target_type = 'employee' and actor_id is not null order by occurred_at desc limit 1`,
+  );
+  if (busy) {
+    const record = where(`target:"${busy.target_type}/${busy.target_id}"`);
+    await measure(
+      `record timeline (${busy.target_type}/${busy.target_id}, with as-of)`,
+      50,
+      () =>
+        Promise.all([
+          listEvents(record, { limit: 100 }),
+          getRecordAsOf(busy.target_type, busy.target_id, new Date()),
+        ]),
+      sql`select * from audit_events where (${record}) order by occurred_at desc, id desc limit 101`,
+    );
+    const actor = where(`actor:"${busy.actor_id}"`);
+    await measure(
+      `person timeline (${busy.actor_id}: events, heatmap, addresses)`,
+      100,
+      () =>
+        Promise.all([
+          getActorProfile(busy.actor_id),
+          listEvents(actor, { limit: 50 }),
+          getActorHeatmap(busy.actor_id),
+          listActorSeen(busy.actor_id, 'actor_ip'),
+          listActorSeen(busy.actor_id, 'actor_user_agent'),
+        ]),
+      sql`select * from audit_events where (${actor}) order by occurred_at desc, id desc limit 51`,
+    );
+  }
   // A cursor deep in the store: the 5,000th page of everything.
   const [deep] = await db.execute<{ at: string; id: string }>(
     sql`select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, id::text from audit_events order by occurred_at desc, id desc offset 250000 limit 1`,

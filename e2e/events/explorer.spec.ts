@@ -1,11 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { request as playwrightRequest } from '@playwright/test';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
-import { e2eDb, expect, storageStateFor, test } from '../fixtures';
+import { e2eDb, expect, postAction, storageStateFor, test } from '../fixtures';
 
 const BASE = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 type Manifest = {
-  incidents: { kind: string; eventIds: string[]; actorId: string | null; start: string }[];
+  incidents: {
+    kind: string;
+    eventIds: string[];
+    actorId: string | null;
+    start: string;
+    end: string;
+  }[];
 };
 const manifest = () => JSON.parse(readFileSync('.data/e2e/demo-manifest.json', 'utf8')) as Manifest;
 const SETUP = {
@@ -240,10 +246,24 @@ test.describe('record and person timelines', () => {
     await expect(page).toHaveURL(/\/records\/employee\//);
     await expect(page.getByRole('heading', { level: 2, name: 'Timeline' })).toBeVisible();
     await expect(page.getByRole('cell', { name: 'salary' }).first()).toBeVisible();
-    // As of the day before the incident the salary was the old value of the edit.
+    // As of the end of the incident, the salary is the new value of the night-time edit; the day
+    // before, it was something else (or not yet recorded at all).
+    const edited = await page
+      .locator('li[data-event-id] tr[data-field="salary"]')
+      .first()
+      .getAttribute('data-new');
+    const base = page.url().split('?')[0];
+    await page.goto(base + '?asof=' + encodeURIComponent(incident.end));
+    await expect(page.getByTestId('asof-salary')).toHaveText(edited!);
     const dayBefore = new Date(new Date(incident.start).getTime() - 86_400_000).toISOString();
-    await page.goto(page.url().split('?')[0] + '?asof=' + encodeURIComponent(dayBefore));
-    await expect(page.getByTestId('asof-salary')).toHaveText(/^\d+$/);
+    await page.goto(base + '?asof=' + encodeURIComponent(dayBefore));
+    await expect(
+      page
+        .getByRole('table', { name: 'Field values as of the chosen moment' })
+        .or(page.getByText('No field had been changed by then.')),
+    ).toBeVisible();
+    if (await page.getByTestId('asof-salary').count())
+      await expect(page.getByTestId('asof-salary')).not.toHaveText(edited!);
     const recordUrl = page.url();
     const [viewed] = await e2eDb().$client<
       { n: number }[]
@@ -258,5 +278,59 @@ test.describe('record and person timelines', () => {
     await expect(saturday2am).toHaveAttribute('title', /outside working hours/);
     await expect(page.getByRole('table', { name: 'Address' })).toBeVisible();
     expect(recordUrl).toContain('asof=');
+  });
+});
+
+test.describe('saved searches', () => {
+  test('a shared search is listed for the team; only its owner can delete it; both are audited', async ({
+    browser,
+  }) => {
+    const name = `Night salary edits ${Date.now()}`;
+    const officer = await browser.newContext({
+      storageState: storageStateFor('compliance_officer'),
+    });
+    const page = await officer.newPage();
+    await page.goto('/events?q=' + encodeURIComponent('field:salary offhours:true'));
+    await page.getByText(/^Saved searches/).click();
+    const form = page.getByRole('form', { name: 'Save this search' });
+    await form.getByLabel('Save the current search as').fill(name);
+    await form.getByLabel('Share with the team').check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('status')).toHaveText(`Saved ${name}.`);
+
+    const reviewer = await browser.newContext({ storageState: storageStateFor('reviewer') });
+    const other = await reviewer.newPage();
+    await other.goto('/events');
+    await other.getByText(/^Saved searches/).click();
+    const list = other.getByRole('list', { name: 'Saved searches' });
+    await expect(list.getByRole('link', { name })).toBeVisible();
+    await expect(other.getByRole('button', { name: `Delete saved search ${name}` })).toHaveCount(0);
+    const [saved] = await e2eDb().$client<
+      { id: string }[]
+    >`select id from saved_searches where name = ${name}`;
+    const refused = await postAction(reviewer.request, '/events', 'deleteSearchAction', [
+      { id: saved!.id },
+    ]);
+    expect(refused.body).toMatch(/No such saved search of yours/);
+    const anonymous = await playwrightRequest.newContext({
+      baseURL: BASE,
+      storageState: { cookies: [], origins: [] },
+    });
+    const anon = await postAction(anonymous, '/events', 'deleteSearchAction', [{ id: saved!.id }]);
+    expect(anon.body).not.toContain('"ok":true');
+    await anonymous.dispose();
+    await list.getByRole('link', { name }).click();
+    await expect(other.getByLabel('Search query')).toHaveValue('field:salary offhours:true');
+
+    await page.reload();
+    await page.getByText(/^Saved searches/).click();
+    await page.getByRole('button', { name: `Delete saved search ${name}` }).click();
+    await expect(page.getByText(`Deleted ${name}.`)).toBeVisible();
+    const events = await e2eDb().$client<
+      { action: string }[]
+    >`select action from audit_events where target_id = ${saved!.id} order by seq`;
+    expect(events.map((e) => e.action)).toEqual(['saved_search.create', 'saved_search.delete']);
+    await officer.close();
+    await reviewer.close();
   });
 });

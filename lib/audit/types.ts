@@ -20,6 +20,8 @@ export const DASHBOARD_ACTIONS = {
   'events.export': 'Exported events',
   'record.view': 'Viewed a record timeline',
   'actor.view': 'Viewed a person timeline',
+  'saved_search.create': 'Saved a search',
+  'saved_search.delete': 'Deleted a saved search',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { countEventsUpTo, listEvents } from '@/db/queries/events';
+import { listSavedSearches } from '@/db/queries/saved-searches';
 import { compileSearch, GRAMMAR, parseSearch } from '@/lib/search';
 import { requirePermission } from '@/lib/session';
 import { EventsTable } from './_components/events-table';
+import { SavedSearches } from './_components/saved-searches';
 import { SearchBox } from './_components/search-box';
 import { parseEventsSearchParams } from './search-params';
 
@@ -13,14 +15,22 @@ export default async function EventsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePermission('events:read');
+  const user = await requirePermission('events:read');
   const state = parseEventsSearchParams(await searchParams);
+  const saved = await listSavedSearches(user.id);
   const parsed = parseSearch(state.q);
   if (!parsed.ok) {
     return (
       <div className="space-y-4">
         <h1 className="text-2xl font-semibold tracking-tight">Events</h1>
-        <SearchBox q={state.q} error={parsed.error} grammar={GRAMMAR} hide={state.hide} />
+        <SearchBox
+          key={state.q}
+          q={state.q}
+          error={parsed.error}
+          grammar={GRAMMAR}
+          hide={state.hide}
+        />
+        <SavedSearches items={saved} q={state.q} />
       </div>
     );
   }
@@ -32,7 +42,8 @@ export default async function EventsPage({
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Events</h1>
-      <SearchBox q={state.q} error={null} grammar={GRAMMAR} hide={state.hide} />
+      <SearchBox key={state.q} q={state.q} error={null} grammar={GRAMMAR} hide={state.hide} />
+      <SavedSearches items={saved} q={state.q} />
       <EventsTable
         rows={page.rows}
         q={state.q}

@@ -54,7 +54,12 @@ export function ChangeDiff({ changes }: { changes: FieldChange[] }) {
       </thead>
       <tbody>
         {changes.map((c, i) => (
-          <tr key={`${c.field}-${i}`} className="border-t align-top">
+          <tr
+            key={`${c.field}-${i}`}
+            className="border-t align-top"
+            data-field={c.field}
+            data-new={show(c.new)}
+          >
             <td className="py-1 pr-4 font-medium">{c.field}</td>
             <td className="py-1 pr-4">
               <Value value={c.old} tone="old" />
