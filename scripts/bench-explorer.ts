@@ -111,14 +111,15 @@ try {
     await measure(
       `person timeline (${busy.actor_id}: events, heatmap, addresses)`,
       100,
-      () =>
-        Promise.all([
-          getActorProfile(busy.actor_id),
+      async () => {
+        const profile = await getActorProfile(busy.actor_id);
+        return Promise.all([
           listEvents(actor, { limit: 50 }),
-          getActorHeatmap(busy.actor_id),
+          getActorHeatmap(busy.actor_id, profile.timeZone),
           listActorSeen(busy.actor_id, 'actor_ip'),
           listActorSeen(busy.actor_id, 'actor_user_agent'),
-        ]),
+        ]);
+      },
       sql`select * from audit_events where (${actor}) order by occurred_at desc, id desc limit 51`,
     );
   }

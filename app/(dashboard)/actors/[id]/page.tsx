@@ -92,10 +92,10 @@ export default async function ActorPage({
   const actorQuery = fieldQuery('actor', actorId);
   const parsed = parseSearch(actorQuery);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const [profile, page, heatmap, ips, agents] = await Promise.all([
-    getActorProfile(actorId),
+  const profile = await getActorProfile(actorId);
+  const [page, heatmap, ips, agents] = await Promise.all([
     listEvents(compileSearch(parsed.tree), { after, limit: 50 }),
-    getActorHeatmap(actorId),
+    getActorHeatmap(actorId, profile.timeZone),
     listActorSeen(actorId, 'actor_ip'),
     listActorSeen(actorId, 'actor_user_agent'),
   ]);
