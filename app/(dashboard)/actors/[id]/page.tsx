@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { LocalTime } from '@/components/ui/local-time';
 import { db } from '@/db';
@@ -19,7 +17,7 @@ import {
   WORKDAY_START_HOUR,
 } from '@/lib/search';
 import { requirePermission } from '@/lib/session';
-import { ChangeDiff } from '../../events/_components/change-diff';
+import { Timeline } from '@/components/events/timeline';
 import { eventsHref, fieldQuery } from '../../events/search-params';
 
 export const metadata: Metadata = { title: 'Person timeline' };
@@ -214,45 +212,11 @@ export default async function ActorPage({
         </Card>
       </div>
 
-      <section aria-label="Timeline" className="space-y-3">
-        <h2 className="text-lg font-semibold">Timeline</h2>
-        {page.rows.length === 0 ? (
-          <p className="text-sm text-muted-foreground">No events by this actor.</p>
-        ) : null}
-        <ol className="space-y-3">
-          {page.rows.map((e) => (
-            <li key={e.id} className="rounded-lg border bg-card p-4" data-event-id={e.id}>
-              <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">
-                <LocalTime iso={e.occurredAt} />
-                <code className="text-xs">{e.action}</code>
-                {e.target.type && e.target.id ? (
-                  <Link
-                    href={`/records/${encodeURIComponent(e.target.type)}/${encodeURIComponent(e.target.id)}`}
-                    className="hover:underline"
-                  >
-                    {e.target.label ?? `${e.target.type}/${e.target.id}`}
-                  </Link>
-                ) : null}
-                {e.actor.ip ? (
-                  <span className="font-mono text-xs text-muted-foreground">from {e.actor.ip}</span>
-                ) : null}
-                {e.outcome === 'failure' ? <Badge variant="destructive">failed</Badge> : null}
-                <span className="text-xs text-muted-foreground">{e.source}</span>
-              </div>
-              {e.changes.length ? (
-                <div className="mt-2">
-                  <ChangeDiff changes={e.changes} />
-                </div>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-        {page.older ? (
-          <Button asChild variant="outline" size="sm">
-            <Link href={`?${new URLSearchParams({ after: page.older })}`}>Older →</Link>
-          </Button>
-        ) : null}
-      </section>
+      <Timeline
+        rows={page.rows}
+        show="target"
+        olderHref={page.older ? `?${new URLSearchParams({ after: page.older })}` : null}
+      />
     </div>
   );
 }

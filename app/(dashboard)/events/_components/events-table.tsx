@@ -22,7 +22,7 @@ import {
   fieldQuery,
   type EventColumn,
 } from '../search-params';
-import { ChangeDiff } from './change-diff';
+import { ChangeDiff } from '@/components/events/change-diff';
 
 const features = tableFeatures({ columnVisibilityFeature, rowExpandingFeature });
 const helper = createColumnHelper<typeof features, EventRow>();

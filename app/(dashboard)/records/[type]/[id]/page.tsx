@@ -6,12 +6,11 @@ import { db } from '@/db';
 import { writeAuditEvent } from '@/lib/audit/writer';
 import { decodeCursor } from '@/lib/cursor';
 import { LocalTime } from '@/components/ui/local-time';
-import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { getRequestContext } from '@/lib/request-context';
 import { compileSearch, parseSearch } from '@/lib/search';
 import { requirePermission } from '@/lib/session';
-import { ChangeDiff } from '../../../events/_components/change-diff';
+import { Timeline } from '@/components/events/timeline';
 import { eventsHref, fieldQuery } from '../../../events/search-params';
 import { AsOfForm } from './as-of-form';
 
@@ -123,51 +122,15 @@ export default async function RecordPage({
           ) : null}
         </CardContent>
       </Card>
-      <section aria-label="Timeline" className="space-y-3">
-        <h2 className="text-lg font-semibold">Timeline</h2>
-        {page.rows.length === 0 ? (
-          <p className="text-sm text-muted-foreground">No events on this record.</p>
-        ) : null}
-        <ol className="space-y-3">
-          {page.rows.map((e) => (
-            <li key={e.id} className="rounded-lg border bg-card p-4" data-event-id={e.id}>
-              <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1 text-sm">
-                <LocalTime iso={e.occurredAt} />
-                {e.actor.id ? (
-                  <Link
-                    href={`/actors/${encodeURIComponent(e.actor.id)}`}
-                    className="font-medium hover:underline"
-                  >
-                    {e.actor.name ?? e.actor.email ?? e.actor.id}
-                  </Link>
-                ) : (
-                  <span className="font-medium">{e.actor.name ?? e.actor.type}</span>
-                )}
-                <code className="text-xs">{e.action}</code>
-                {e.actor.ip ? (
-                  <span className="font-mono text-xs text-muted-foreground">from {e.actor.ip}</span>
-                ) : null}
-                {e.outcome === 'failure' ? <span className="text-destructive">failed</span> : null}
-                <span className="text-xs text-muted-foreground">{e.source}</span>
-              </div>
-              {e.changes.length ? (
-                <div className="mt-2">
-                  <ChangeDiff changes={e.changes} />
-                </div>
-              ) : null}
-            </li>
-          ))}
-        </ol>
-        {page.older ? (
-          <Button asChild variant="outline" size="sm">
-            <Link
-              href={`?${new URLSearchParams({ ...(asOfText ? { asof: asOfText } : {}), after: page.older })}`}
-            >
-              Older →
-            </Link>
-          </Button>
-        ) : null}
-      </section>
+      <Timeline
+        rows={page.rows}
+        show="actor"
+        olderHref={
+          page.older
+            ? `?${new URLSearchParams({ ...(asOfText ? { asof: asOfText } : {}), after: page.older })}`
+            : null
+        }
+      />
     </div>
   );
 }
