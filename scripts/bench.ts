@@ -190,6 +190,29 @@ async function main() {
       bodies.push(JSON.stringify({ events: apiEvents.slice(i, i + 500) }));
     const latencies: number[] = [];
     let next = 0;
+    // The explorer's first page (the same query functions the page calls), idle and then while
+    // the 4 clients ingest: the pages must stay usable under full ingest.
+    process.env.DATABASE_URL = appUrl;
+    const { listEvents, countEventsUpTo } = await import('@/db/queries/events');
+    const { compileSearch, parseSearch } = await import('@/lib/search');
+    const parsed = parseSearch('action:employee.update after:30d');
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const where = compileSearch(parsed.tree);
+    const explorerPage = async () => {
+      const started = performance.now();
+      await Promise.all([listEvents(where, {}), countEventsUpTo(where)]);
+      return performance.now() - started;
+    };
+    const idle: number[] = [];
+    for (let i = 0; i < 20; i++) idle.push(await explorerPage());
+    const busy: number[] = [];
+    let loading = true;
+    const reader = (async () => {
+      while (loading) {
+        busy.push(await explorerPage());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     log(`HTTP API: ${API_N} events, 4 clients, 500 per request`);
     t = performance.now();
     await Promise.all(
@@ -210,6 +233,11 @@ async function main() {
       }),
     );
     const apiSeconds = (performance.now() - t) / 1000;
+    loading = false;
+    await reader;
+    const p = (xs: number[], q: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+    const explorerLine = `explorer first page (action:employee.update after:30d), server time: idle p50 ${p(idle, 0.5).toFixed(1)} ms / p95 ${p(idle, 0.95).toFixed(1)} ms; during the API load (${busy.length} pages) p50 ${p(busy, 0.5).toFixed(1)} ms / p95 ${p(busy, 0.95).toFixed(1)} ms`;
     const [stored] = await db.$client<
       { n: string }[]
     >`select count(*) as n from audit_events where stream_id = ${source.streamId}`;
@@ -224,7 +252,8 @@ async function main() {
     });
 
     const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-    console.log(`\ndemo generator: ${fmt(genRate)} events/s\n`);
+    console.log(`\ndemo generator: ${fmt(genRate)} events/s`);
+    console.log(explorerLine + '\n');
     console.log(
       'benchmark'.padEnd(38) +
         'events'.padStart(10) +
@@ -251,6 +280,8 @@ async function main() {
     }
     await db.$client.end();
     await owner.end();
+    const { db: appDb } = await import('@/db');
+    if (process.env.DATABASE_URL) await appDb.$client.end().catch(() => {});
     if (cluster) await cluster.stop();
   }
 }
