@@ -37,21 +37,21 @@ function SeenTable({
     <table className="w-full text-sm" aria-label={label}>
       <thead className="text-left text-muted-foreground">
         <tr>
-          <th className="py-1 font-medium">{label}</th>
-          <th className="py-1 font-medium">Events</th>
-          <th className="py-1 font-medium">First seen</th>
+          <th className="py-1 pr-3 font-medium">{label}</th>
+          <th className="py-1 pr-3 text-right font-medium">Events</th>
+          <th className="py-1 pr-3 font-medium">First seen</th>
           <th className="py-1 font-medium">Last seen</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.value} className="border-t align-top">
-            <td className="py-1 pr-3 font-mono text-xs break-all">
+            <td className="max-w-72 truncate py-1 pr-3 font-mono text-xs" title={r.value}>
               <Link href={eventsHref({ q: query(r.value) })} className="hover:underline">
                 {r.value}
               </Link>
             </td>
-            <td className="py-1 pr-3 tabular-nums">{formatCount(r.events)}</td>
+            <td className="py-1 pr-3 text-right tabular-nums">{formatCount(r.events)}</td>
             <td className="py-1 pr-3">
               <LocalTime iso={r.firstSeen} withSeconds={false} />
             </td>
@@ -190,7 +190,7 @@ export default async function ActorPage({
           <CardHeader>
             <CardTitle>Addresses</CardTitle>
           </CardHeader>
-          <CardContent>
+          <CardContent className="overflow-x-auto">
             <SeenTable
               label="Address"
               rows={ips}
@@ -202,7 +202,7 @@ export default async function ActorPage({
           <CardHeader>
             <CardTitle>User agents</CardTitle>
           </CardHeader>
-          <CardContent>
+          <CardContent className="overflow-x-auto">
             <SeenTable
               label="User agent"
               rows={agents}
