@@ -79,14 +79,27 @@ describe('keyset paging over (occurred_at, id)', () => {
   });
 
   it('counts up to a cap instead of counting everything', async () => {
-    expect(await countEventsUpTo(sql`source_event_id is not null`, 100)).toEqual({
+    expect(await countEventsUpTo(sql`source_event_id is not null`, { cap: 100 })).toEqual({
       count: 100,
       capped: true,
+      estimated: false,
     });
-    expect(await countEventsUpTo(sql`source_event_id is not null`, 1000)).toEqual({
+    expect(await countEventsUpTo(sql`source_event_id is not null`, { cap: 1000 })).toEqual({
       count: N,
       capped: false,
+      estimated: false,
     });
+  });
+
+  it("falls back to the planner's estimate when counting would take longer than its budget", async () => {
+    // pg_sleep per row makes the exact count far slower than the 20 ms budget.
+    const slow = await countEventsUpTo(
+      sql`pg_sleep(0.05) is not null and source_event_id is not null`,
+      { budgetMs: 20 },
+    );
+    expect(slow.estimated).toBe(true);
+    expect(slow.capped).toBe(false);
+    expect(Number.isInteger(slow.count) && slow.count >= 0).toBe(true);
   });
 
   it('refuses a forged cursor instead of querying with it', () => {

@@ -147,14 +147,35 @@ export async function listEvents(
   };
 }
 
-/** Matching events counted up to 1,000 (then shown as "1,000+"): never a full count over millions. */
+export type EventCount = { count: number; capped: boolean; estimated: boolean };
+
+/**
+ * How many events match: counted exactly up to `cap` (then shown as "1,000+") when that takes
+ * less than `budgetMs`; otherwise the planner's estimate, shown as such. A rare combination
+ * over millions of rows must not hold the page up just to be counted.
+ */
 export async function countEventsUpTo(
   where: SQL,
-  cap = 1000,
-): Promise<{ count: number; capped: boolean }> {
-  const [row] = await db.execute<{ n: number }>(
-    sql`select count(*)::int as n from (select 1 from audit_events where (${where}) limit ${cap + 1}) x`,
+  options: { cap?: number; budgetMs?: number } = {},
+): Promise<EventCount> {
+  const cap = options.cap ?? 1000;
+  const budget = Math.max(1, Math.round(options.budgetMs ?? 150));
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('statement_timeout', ${String(budget)}, true)`);
+      const [row] = await tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from (select 1 from audit_events where (${where}) limit ${cap + 1}) x`,
+      );
+      const n = row?.n ?? 0;
+      return { count: Math.min(n, cap), capped: n > cap, estimated: false };
+    });
+  } catch (error) {
+    // 57014: canceled by statement_timeout. Anything else is a real failure.
+    if ((error as { cause?: { code?: string } }).cause?.code !== '57014') throw error;
+  }
+  const [plan] = await db.execute<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+    sql`explain (format json) select 1 from audit_events where (${where})`,
   );
-  const n = row?.n ?? 0;
-  return { count: Math.min(n, cap), capped: n > cap };
+  const rows = Math.round(plan?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0);
+  return { count: rows, capped: false, estimated: true };
 }

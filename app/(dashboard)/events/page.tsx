@@ -52,6 +52,7 @@ export default async function EventsPage({
         newer={page.newer}
         count={count.count}
         capped={count.capped}
+        estimated={count.estimated}
       />
     </div>
   );

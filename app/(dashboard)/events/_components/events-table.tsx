@@ -244,6 +244,7 @@ export function EventsTable(props: {
   newer: string | null;
   count: number;
   capped: boolean;
+  estimated: boolean;
 }) {
   const router = useRouter();
   // The URL is the state; the checkbox answers at once while the navigation catches up.
@@ -268,9 +269,18 @@ export function EventsTable(props: {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
-        <p data-testid="event-count">
+        <p
+          data-testid="event-count"
+          title={
+            props.estimated
+              ? 'Estimated by the database: counting exactly would take too long'
+              : undefined
+          }
+        >
+          {props.estimated ? '≈ ' : ''}
           {props.capped ? `${formatCount(props.count)}+` : formatCount(props.count)} matching event
-          {props.count === 1 && !props.capped ? '' : 's'}
+          {props.count === 1 && !props.capped && !props.estimated ? '' : 's'}
+          {props.estimated ? ' (estimated)' : ''}
         </p>
         <div className="flex items-center gap-2">
           <Button asChild variant="outline" size="sm">
