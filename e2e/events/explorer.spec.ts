@@ -199,7 +199,7 @@ test.describe('export', () => {
     const [event] = await e2eDb().$client<
       { actor_email: string; metadata: { query: string; rows: number; format: string } }[]
     >`
-      select actor_email, metadata from audit_events where action = 'events.export' and actor_email = 'auditor@demo.test' order by id desc limit 1`;
+      select actor_email, metadata from audit_events where action = 'events.export' and actor_email = 'auditor@demo.test' and metadata->>'format' = 'csv' order by id desc limit 1`;
     expect(event!.metadata).toEqual({
       query: 'field:salary offhours:true',
       format: 'csv',

@@ -35,10 +35,12 @@ export default async function EventsPage({
     );
   }
   const where = compileSearch(parsed.tree);
-  const [page, count] = await Promise.all([
-    listEvents(where, { after: state.after, before: state.before }),
-    countEventsUpTo(where),
-  ]);
+  const page = await listEvents(where, { after: state.after, before: state.before });
+  // A result that fits on one page is its own exact count; only larger ones are counted.
+  const count =
+    page.older || page.newer
+      ? await countEventsUpTo(where)
+      : { count: page.rows.length, capped: false, estimated: false };
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold tracking-tight">Events</h1>
