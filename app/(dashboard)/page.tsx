@@ -5,7 +5,8 @@ import { getEventCounts, listRecentEvents } from '@/db/queries/overview';
 import { countUsersByRole } from '@/db/queries/users';
 import { DASHBOARD_ACTIONS } from '@/lib/audit/types';
 import { ROLE_LABELS, ROLES } from '@/lib/authz';
-import { formatCount, formatUtc } from '@/lib/format';
+import { formatCount } from '@/lib/format';
+import { LocalTime } from '@/components/ui/local-time';
 import { requirePermission } from '@/lib/session';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -55,7 +56,7 @@ export default async function OverviewPage() {
                   {recent.map((e) => (
                     <tr key={e.id} className="border-t">
                       <td className="py-2 font-mono text-xs whitespace-nowrap">
-                        {formatUtc(e.occurredAt)}
+                        <LocalTime iso={e.occurredAt.toISOString()} withSeconds={false} />
                       </td>
                       <td className="py-2">{e.actorName ?? e.actorEmail ?? 'anonymous'}</td>
                       <td className="py-2">

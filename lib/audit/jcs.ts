@@ -48,14 +48,3 @@ export function canonicalJson(value: unknown): string {
       throw new Error(`a ${typeof value} is not a JSON value`);
   }
 }
-
-/** `{"k":v,...}` from members whose values are already canonical JSON text. */
-export function joinCanonical(members: Record<string, string>): string {
-  let out = '{';
-  let first = true;
-  for (const key of Object.keys(members).sort()) {
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + members[key];
-    first = false;
-  }
-  return out + '}';
-}
