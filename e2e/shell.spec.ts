@@ -30,6 +30,21 @@ test.describe('shell and pages', () => {
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   });
 
+  test('no page breaks its own Content-Security-Policy (every script carries the nonce)', async ({
+    page,
+  }) => {
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().includes('Content Security Policy'))
+        violations.push(`${page.url()}: ${m.text()}`);
+    });
+    for (const path of ['/', '/events', '/admin/users', '/no-such-page']) {
+      await page.goto(path);
+      await page.waitForLoadState('networkidle');
+    }
+    expect(violations).toEqual([]);
+  });
+
   test('a role without permission sees the forbidden page', async ({ page }) => {
     const response = await page.goto('/admin/users');
     expect(response?.status()).toBe(403);
