@@ -10,6 +10,10 @@ if (vitestFile && existsSync(vitestFile)) {
   const report = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
+  // A test file that fails to load runs no test; count it, or a broken file could pass unseen.
+  failed += report.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  ).length;
   skipped += report.numPendingTests + report.numTodoTests;
 } else failed += 1; // no report: the run itself broke
 

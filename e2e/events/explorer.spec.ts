@@ -248,10 +248,14 @@ test.describe('record and person timelines', () => {
     await expect(page.getByRole('cell', { name: 'salary' }).first()).toBeVisible();
     // As of the end of the incident, the salary is the new value of the night-time edit; the day
     // before, it was something else (or not yet recorded at all).
-    const edited = await page
-      .locator('li[data-event-id] tr[data-field="salary"]')
-      .first()
-      .getAttribute('data-new');
+    // The new salary the incident wrote on this record, from the store itself (the record may
+    // have later salary changes, so the newest diff on the page is not necessarily it).
+    const [type, id] = new URL(page.url()).pathname.split('/').slice(2).map(decodeURIComponent);
+    const [written] = await e2eDb().$client<{ salary: unknown }[]>`
+      select c->'new' as salary from audit_events, jsonb_array_elements(changes) c
+       where source_event_id = any(${incident.eventIds}) and target_type = ${type!} and target_id = ${id!}
+         and c->>'field' = 'salary'`;
+    const edited = String(written!.salary);
     const base = page.url().split('?')[0];
     await page.goto(base + '?asof=' + encodeURIComponent(incident.end));
     await expect(page.getByTestId('asof-salary')).toHaveText(edited!);
