@@ -2,3 +2,4 @@ export * from './users';
 export * from './audit';
 export * from './sources';
 export * from './searches';
+export * from './detection';

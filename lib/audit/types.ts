@@ -22,6 +22,16 @@ export const DASHBOARD_ACTIONS = {
   'actor.view': 'Viewed a person timeline',
   'saved_search.create': 'Saved a search',
   'saved_search.delete': 'Deleted a saved search',
+  'alert.raise': 'Raised an alert',
+  'alert.acknowledge': 'Acknowledged an alert',
+  'alert.assign': 'Assigned an alert',
+  'alert.resolve': 'Resolved an alert',
+  'alert.reopen': 'Reopened an alert',
+  'alert.comment': 'Commented on an alert',
+  'alert.snooze': 'Snoozed an alert',
+  'alert.triage_refused': 'Was refused a triage action',
+  'rule.update': 'Changed a detection rule',
+  'detection_settings.update': 'Changed detection settings',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 
