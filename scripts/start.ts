@@ -16,6 +16,7 @@ import { isClosedSocketWrite } from '@/db/driver-quirks';
 import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
 import { loadDemo } from '@/lib/ingest/demo';
+import { startDetectionLoop } from '@/lib/detection/engine';
 import { ROLE_LABELS } from '@/lib/authz';
 import {
   CLIENT_IP_HEADER,
@@ -129,12 +130,14 @@ async function main() {
 
   let stopping = false;
   let server: http.Server | null = null;
+  let detection: { stop: () => Promise<void> } | null = null;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections?.();
+    await detection?.stop();
     rmSync(runtimeFile, { force: true });
     if (cluster) await cluster.stop();
     log('stopped.');
@@ -206,6 +209,17 @@ async function main() {
   });
   await new Promise<void>((resolve) => server!.listen(port, hostname, resolve));
   keepPartitionsReady(appUrl);
+  // Detection runs beside the server: it catches up on whatever arrived while it was down
+  // (on the first start, the demo data), then follows new events as they are committed.
+  detection = startDetectionLoop(createDb(appUrl, { max: 2 }), {
+    log: (message) => console.error(`[whochanged] ${message}`),
+    onCaughtUp: (events, seconds) => {
+      if (events >= 10_000)
+        log(
+          `detection evaluated ${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s`,
+        );
+    },
+  });
 
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   writeFileSync(

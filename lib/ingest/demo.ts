@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { sources } from '@/db/schema';
+import { detectionSettings, sources } from '@/db/schema';
+import { demoDetectionSettings } from '@/lib/demo/detection-settings';
+import { updateSettings } from '@/lib/detection/rules';
 import { createDemo, type DemoManifest } from '@/lib/demo';
 import { SOURCE_NAMES } from '@/lib/demo/incidents';
 import { validateEvent } from '@/lib/events/schema';
@@ -90,6 +92,11 @@ export async function loadDemo(
   }
   for (const name of SOURCE_NAMES) await flush(name);
   await Promise.all(inFlight.values());
+  // The demo organisation's working hours, sensitive fields and admins, unless set already.
+  await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: detectionSettings.id }).from(detectionSettings);
+    if (!existing) await updateSettings(tx, DEMO_ACTOR, demoDetectionSettings());
+  });
   if (options.manifestFile)
     writeFileSync(options.manifestFile, JSON.stringify(demo.manifest, null, 2) + '\n');
   return { events: done, seconds: (Date.now() - started) / 1000, manifest: demo.manifest };
