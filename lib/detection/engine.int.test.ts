@@ -132,8 +132,8 @@ describe('the detection engine', () => {
     // A real crash: the engine's own connection is terminated just before its commit.
     await expect(
       runDetectionRound(doomed, async (sql) => {
-        const [{ pid }] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
-        await killer`select pg_terminate_backend(${pid})`;
+        const [me] = await sql<{ pid: number }[]>`select pg_backend_pid() as pid`;
+        await killer`select pg_terminate_backend(${me!.pid})`;
       }),
     ).rejects.toThrow();
     await doomed.$client.end({ timeout: 1 }).catch(() => {});
