@@ -9,13 +9,11 @@ import { writeAuditEvent } from '@/lib/audit/writer';
 import { decodeCursor } from '@/lib/cursor';
 import { formatCount } from '@/lib/format';
 import { getRequestContext } from '@/lib/request-context';
-import {
-  compileSearch,
-  parseSearch,
-  WEEKEND_ISO_DAYS,
-  WORKDAY_END_HOUR,
-  WORKDAY_START_HOUR,
-} from '@/lib/search';
+import { compileSearch, parseSearch } from '@/lib/search';
+import { listAlertsForActor } from '@/db/queries/alerts';
+import { readSettings } from '@/lib/detection/rules';
+import { formatDays, formatHour } from '@/lib/detection/schedule-text';
+import { Badge } from '@/components/ui/badge';
 import { requirePermission } from '@/lib/session';
 import { Timeline } from '@/components/events/timeline';
 import { eventsHref, fieldQuery } from '../../events/search-params';
@@ -90,19 +88,32 @@ export default async function ActorPage({
   const actorQuery = fieldQuery('actor', actorId);
   const parsed = parseSearch(actorQuery);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const profile = await getActorProfile(actorId);
-  const [page, heatmap, ips, agents] = await Promise.all([
+  const [profile, settings] = await Promise.all([getActorProfile(actorId), readSettings(db)]);
+  // Their own working hours (the rules page's personal schedule), else the organisation's in
+  // their own zone: the same schedule the off-hours rule judges them by.
+  const personal = settings.schedules[actorId];
+  const schedule = personal ?? {
+    ...settings.defaultSchedule,
+    timeZone: profile.timeZone ?? settings.defaultSchedule.timeZone,
+  };
+  const [page, heatmap, ips, agents, alerts] = await Promise.all([
     listEvents(compileSearch(parsed.tree), { after, limit: 50 }),
-    getActorHeatmap(actorId, profile.timeZone),
+    getActorHeatmap(actorId, schedule.timeZone),
     listActorSeen(actorId, 'actor_ip'),
     listActorSeen(actorId, 'actor_user_agent'),
+    listAlertsForActor(actorId),
   ]);
   const cell = new Map(heatmap.map((h) => [`${h.day}-${h.hour}`, h.events]));
   const max = Math.max(1, ...heatmap.map((h) => h.events));
-  const offHours = (day: number, hour: number) =>
-    (WEEKEND_ISO_DAYS as readonly number[]).includes(day) ||
-    hour < WORKDAY_START_HOUR ||
-    hour >= WORKDAY_END_HOUR;
+  // An hour cell is working time when the whole hour is inside a shift (overnight shifts count
+  // from the day they start).
+  const { startHour: start, endHour: end, days } = schedule;
+  const offHours = (day: number, hour: number) => {
+    if (start < end) return !days.includes(day) || hour < start || hour + 1 > end;
+    if (hour >= start) return !days.includes(day);
+    if (hour + 1 <= end) return !days.includes(day === 1 ? 7 : day - 1);
+    return true;
+  };
 
   return (
     <div className="space-y-6">
@@ -131,9 +142,7 @@ export default async function ActorPage({
 
       <Card>
         <CardHeader>
-          <CardTitle>
-            Activity by hour of week, last 90 days, in {profile.timeZone ?? 'UTC'}
-          </CardTitle>
+          <CardTitle>Activity by hour of week, last 90 days, in {schedule.timeZone}</CardTitle>
         </CardHeader>
         <CardContent className="overflow-x-auto">
           <table
@@ -179,9 +188,48 @@ export default async function ActorPage({
             </tbody>
           </table>
           <p className="mt-2 text-xs text-muted-foreground">
-            Dashed cells are outside working hours ({WORKDAY_START_HOUR}:00–{WORKDAY_END_HOUR}:00,
-            Monday to Friday) in the person&apos;s own time zone.
+            Dashed cells are outside {personal ? 'their own' : "the organisation's"} working hours (
+            {formatDays(schedule.days)} {formatHour(schedule.startHour)}–
+            {formatHour(schedule.endHour)}, {schedule.timeZone}).
           </p>
+        </CardContent>
+      </Card>
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Alerts about {profile.name ?? actorId}</CardTitle>
+        </CardHeader>
+        <CardContent>
+          {alerts.length === 0 ? (
+            <p className="text-sm text-muted-foreground">No alerts involve this person.</p>
+          ) : (
+            <ul className="space-y-2 text-sm" aria-label="Alerts about this person">
+              {alerts.map((a) => (
+                <li key={a.id} className="flex flex-wrap items-baseline gap-2">
+                  <Badge
+                    variant={
+                      a.severity === 'critical' || a.severity === 'high' ? 'destructive' : 'outline'
+                    }
+                  >
+                    {a.severity}
+                  </Badge>
+                  <Link href={`/alerts/${a.id}`} className="flex-1 hover:underline">
+                    {a.summary}
+                  </Link>
+                  <span className="text-muted-foreground">{a.status}</span>
+                  <LocalTime iso={a.lastEventAt} withSeconds={false} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {alerts.length >= 20 ? (
+            <Link
+              href={`/alerts?status=all&actor=${encodeURIComponent(actorId)}`}
+              className="mt-2 inline-block text-sm text-primary hover:underline"
+            >
+              All alerts about this person
+            </Link>
+          ) : null}
         </CardContent>
       </Card>
 
