@@ -25,7 +25,7 @@ type Backtest = Extract<Awaited<ReturnType<typeof backtestRuleAction>>, { ok: tr
 /** "minCount" → "Min count". */
 const label = (key: string) =>
   key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([a-z0-9])([A-Z])/g, (_, a: string, b: string) => `${a} ${b.toLowerCase()}`)
     .replace(/_/g, ' ')
     .replace(/^./, (c) => c.toUpperCase());
 
