@@ -85,6 +85,11 @@ describe('rule changes', () => {
     );
     expect(changes.map((c) => c.field).sort()).toEqual(['holidays', 'schedules']);
     expect((await readSettings(t.db)).schedules['u-1']!.timeZone).toBe('Asia/Kolkata');
+    // Saving what is stored changes nothing (jsonb returns keys in its own order).
+    const stored = await readSettings(t.db);
+    await expect(t.db.transaction((tx) => updateSettings(tx, ADMIN, stored))).rejects.toThrow(
+      'Nothing changed.',
+    );
     await expect(
       t.db.transaction((tx) =>
         updateSettings(tx, ADMIN, {

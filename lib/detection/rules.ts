@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '@/db/client';
 import { detectionRules, detectionSettings } from '@/db/schema';
+import { canonicalJson } from '@/lib/audit/jcs';
 import { writeAuditEvent } from '@/lib/audit/writer';
 import type { FieldChange } from '@/lib/audit/types';
 import { ExpectedError } from '@/lib/errors';
@@ -112,7 +113,8 @@ export function parseRuleConfig(
 function diff(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+    // Canonical JSON: jsonb gives objects back with their keys in its own order.
+    if (canonicalJson(before[key] ?? null) !== canonicalJson(after[key] ?? null))
       changes.push({ field: key, old: before[key] ?? null, new: after[key] ?? null });
   }
   return changes;
