@@ -91,7 +91,9 @@ test.describe('rules are for compliance officers and admins only', () => {
   for (const role of ['reviewer', 'auditor'] as const) {
     test.describe(role, () => {
       test.use({ storageState: storageStateFor(role) });
-      test(`a ${role} gets 403 on the rules page and sees no link to it`, async ({ page }) => {
+      test(`${role === 'auditor' ? 'an' : 'a'} ${role} gets 403 on the rules page and sees no link to it`, async ({
+        page,
+      }) => {
         const response = await page.goto('/admin/rules');
         expect(response!.status()).toBe(403);
         await page.goto('/events');
