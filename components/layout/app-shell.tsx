@@ -8,6 +8,8 @@ import { NavLink } from './nav-link';
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/', label: 'Overview', permission: 'events:read' },
   { href: '/events', label: 'Events', permission: 'events:read' },
+  { href: '/alerts', label: 'Alerts', permission: 'alerts:read' },
+  { href: '/admin/rules', label: 'Rules', permission: 'rules:manage' },
   { href: '/admin/sources', label: 'Sources', permission: 'sources:manage' },
   { href: '/admin/users', label: 'Users', permission: 'users:manage' },
 ];

@@ -268,4 +268,22 @@ describe('concurrency', () => {
       [resolved.id, 'invalid_state'],
     ]);
   });
+
+  it('a bulk action over more alerts than one statement can name acts on all of them', async () => {
+    const n = 66_000;
+    const created = await t.owner<{ id: number }[]>`
+      insert into alerts (rule, severity, dedupe_key, actor_id, summary, details, event_count, first_event_at, last_event_at)
+      select 'burst', 'low', 'many:' || g, 'u-many', 'Many ' || g, '{}', 1, now(), now()
+      from generate_series(1, ${n}) g returning id::int as id`;
+    const ids = created.map((r) => r.id);
+    const result = await t.db.transaction((tx) =>
+      triageAlerts(tx, riley, ids, { kind: 'acknowledge' }),
+    );
+    expect(result.done).toHaveLength(n);
+    const [{ left }] = (await t.owner`
+      select count(*)::int as left from alerts where actor_id = 'u-many' and status = 'open'`) as unknown as [
+      { left: number },
+    ];
+    expect(left).toBe(0);
+  }, 120_000);
 });

@@ -176,6 +176,8 @@ function reasonOf(action: TriageAction): string | null {
   return null;
 }
 
+const LOCK_CHUNK = 10_000;
+
 export type TriageResult = {
   done: number[];
   refused: { id: number; reason: string; message: string }[];
@@ -205,12 +207,20 @@ export async function triageAlerts(
     if (!assignee?.active)
       throw new ExpectedError('No such active user to assign to.', 'assigneeId');
   }
-  const rows = await tx
-    .select(alertColumns)
-    .from(alerts)
-    .where(inArray(alerts.id, ids))
-    .orderBy(asc(alerts.id))
-    .for('update');
+  // Locked in id order, in chunks (a statement takes at most 65,535 parameters; a bulk action
+  // on every matching alert may name more).
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const rows: AlertRow[] = [];
+  for (let i = 0; i < sorted.length; i += LOCK_CHUNK) {
+    rows.push(
+      ...((await tx
+        .select(alertColumns)
+        .from(alerts)
+        .where(inArray(alerts.id, sorted.slice(i, i + LOCK_CHUNK)))
+        .orderBy(asc(alerts.id))
+        .for('update')) as AlertRow[]),
+    );
+  }
   if (rows.length === 0) throw new ExpectedError('No such alert.');
   if (options.expectedVersion !== undefined && rows.length === 1) {
     const row = rows[0]!;
@@ -219,7 +229,8 @@ export async function triageAlerts(
   }
   const events: DashboardEventInput[] = [];
   const result: TriageResult = { done: [], refused: [] };
-  for (const row of rows as AlertRow[]) {
+  let set: Partial<Record<string, unknown>> | null = null;
+  for (const row of rows) {
     const plan = planTriage(row, action, by, now);
     const target = { type: 'alert', id: String(row.id), label: row.summary.slice(0, 200) };
     const base = { actor: by.actor, context: by.context, sessionId: by.sessionId, target };
@@ -235,13 +246,8 @@ export async function triageAlerts(
         });
       continue;
     }
-    // A comment leaves the alert as it is (and does not make another reviewer's view stale).
-    if (action.kind !== 'comment')
-      await tx
-        .update(alerts)
-        .set({ ...plan.set, version: dsql`${alerts.version} + 1`, updatedAt: now })
-        .where(eq(alerts.id, row.id));
     result.done.push(row.id);
+    set = plan.set;
     events.push({
       ...base,
       action: `alert.${action.kind}` as DashboardEventInput['action'],
@@ -255,6 +261,14 @@ export async function triageAlerts(
       },
     });
   }
+  // The change is the same for every alert it applies to: one statement per chunk. A comment
+  // leaves the alert as it is (and does not make another reviewer's view stale).
+  if (set && action.kind !== 'comment')
+    for (let i = 0; i < result.done.length; i += LOCK_CHUNK)
+      await tx
+        .update(alerts)
+        .set({ ...set, version: dsql`${alerts.version} + 1`, updatedAt: now })
+        .where(inArray(alerts.id, result.done.slice(i, i + LOCK_CHUNK)));
   await writeAuditEvents(tx, events);
   return result;
 }

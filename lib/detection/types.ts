@@ -22,6 +22,22 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
+/** Each rule's name as people read it (client-safe: the detectors themselves are server code). */
+export const RULE_NAMES: Record<RuleId, string> = {
+  off_hours_change: 'Change outside working hours',
+  burst: 'Burst of changes',
+  mass_delete: 'Mass deletion',
+  mass_export: 'Large data export',
+  failed_login_burst: 'Repeated failed sign-ins',
+  password_spraying: 'Password spraying',
+  privilege_grant: 'Access granted',
+  sensitive_field: 'Unusual change to a sensitive field',
+  self_change: 'Change to own record',
+  new_address: 'New address',
+  dormant_account: 'Dormant account active again',
+  volume_anomaly: 'Unusual activity volume',
+};
+
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -37,12 +37,11 @@ const triageAction = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('comment'), text: text('Comment', 4000) }),
     z.strictObject({
       kind: z.literal('snooze'),
-      until: z.union([
-        z.null(),
-        z.iso
-          .datetime({ offset: true, error: 'Snooze end must be a date and time' })
-          .transform((v) => new Date(v)),
-      ]),
+      // nullable(), not a union with null: a union reports a bad date as just "Invalid input".
+      until: z.iso
+        .datetime({ offset: true, error: 'Snooze end must be a date and time' })
+        .transform((v) => new Date(v))
+        .nullable(),
     }),
   ],
   { error: 'kind must be one of acknowledge, assign, resolve, reopen, comment, snooze' },

@@ -13,7 +13,7 @@ import {
 } from '../finding';
 import { flag, paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type BurstParams = {
   /** Alert on more than this many changes… */
@@ -38,7 +38,7 @@ const DEFAULTS: BurstParams = { maxChanges: 40, windowMinutes: 10, includeServic
  */
 export const burst: Detector<BurstParams, ThresholdState> = {
   rule: 'burst',
-  name: 'Burst of changes',
+  name: RULE_NAMES.burst,
   description:
     'One person made an unusually large number of changes in a few minutes, faster than anyone works by hand.',
   defaultSeverity: 'medium',

@@ -1,7 +1,7 @@
 import { findingFor, iso, localWhen, who } from '../finding';
 import { paramsParser, wholeNumber } from '../params';
 import { DAY, MINUTE } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type DormantParams = {
   /** An account unused for at least this many days is dormant. */
@@ -41,7 +41,7 @@ const MAX_FOLLOW_UP = 200;
  */
 export const dormantAccount: Detector<DormantParams, DormantState> = {
   rule: 'dormant_account',
-  name: 'Dormant account active again',
+  name: RULE_NAMES.dormant_account,
   description:
     'An account that had not been used for weeks became active again — a leaver, a forgotten account, or someone else using it.',
   defaultSeverity: 'high',

@@ -12,7 +12,7 @@ import {
 } from '../finding';
 import { paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { DetectionEvent, Detector } from '../types';
+import { RULE_NAMES, type DetectionEvent, type Detector } from '../types';
 
 export type FailedLoginParams = {
   /** Alert on more than this many failed sign-ins to one account… */
@@ -48,7 +48,7 @@ function accountLabel(event: DetectionEvent, account: string): string {
  */
 export const failedLoginBurst: Detector<FailedLoginParams, FailedLoginState> = {
   rule: 'failed_login_burst',
-  name: 'Repeated failed sign-ins',
+  name: RULE_NAMES.failed_login_burst,
   description:
     'Many failed sign-ins to the same account in a short time: someone may be guessing its password.',
   defaultSeverity: 'high',

@@ -13,7 +13,7 @@ import {
 } from '../finding';
 import { paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type MassDeleteParams = {
   /** Alert on more than this many deletions… */
@@ -38,7 +38,7 @@ const DEFAULTS: MassDeleteParams = { maxDeletes: 20, windowMinutes: 10 };
  */
 export const massDelete: Detector<MassDeleteParams, ThresholdState> = {
   rule: 'mass_delete',
-  name: 'Mass deletion',
+  name: RULE_NAMES.mass_delete,
   description:
     'One person deleted many records in a few minutes, as someone wiping data on their way out would.',
   defaultSeverity: 'high',

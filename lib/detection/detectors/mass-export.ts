@@ -13,7 +13,7 @@ import {
 } from '../finding';
 import { decimal, paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type MassExportParams = {
   /** Alert when one actor exports more than this many rows in total… */
@@ -79,7 +79,7 @@ function median(values: number[]): number {
  */
 export const massExport: Detector<MassExportParams, MassExportState> = {
   rule: 'mass_export',
-  name: 'Large data export',
+  name: RULE_NAMES.mass_export,
   description:
     'Someone exported far more rows than usual: many in a short time, or one export much larger than anything they have exported before.',
   defaultSeverity: 'high',

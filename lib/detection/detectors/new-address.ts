@@ -1,7 +1,7 @@
 import { findingFor, localWhen, shiftSeverity, who } from '../finding';
 import { flag, paramsParser, wholeNumber } from '../params';
 import { DAY } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type NewAddressParams = {
   /** No alerts in the first days after an actor is first seen… */
@@ -113,7 +113,7 @@ function touch(values: string[], days: number[], value: string, day: number, cap
  */
 export const newAddress: Detector<NewAddressParams, NewAddressState> = {
   rule: 'new_address',
-  name: 'New address',
+  name: RULE_NAMES.new_address,
   description:
     'Someone was active from an IP address never seen for them before (after a learning period). Higher when the browser is new too.',
   defaultSeverity: 'low',

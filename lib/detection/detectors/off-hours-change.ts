@@ -18,7 +18,7 @@ import {
   MINUTE,
   offHoursStretch,
 } from '../schedule';
-import type { DetectionEvent, Detector } from '../types';
+import { RULE_NAMES, type DetectionEvent, type Detector } from '../types';
 
 export type OffHoursParams = {
   /** Changes this close to the start or end of the working day are not off hours. */
@@ -92,7 +92,7 @@ function span(from: number, to: number, timeZone: string): string {
  */
 export const offHoursChange: Detector<OffHoursParams, OffHoursState> = {
   rule: 'off_hours_change',
-  name: 'Change outside working hours',
+  name: RULE_NAMES.off_hours_change,
   description:
     'Someone changed data outside their own working hours (evenings, weekends, holidays), read in their own time zone. Changes of sensitive fields raise the severity.',
   defaultSeverity: 'medium',

@@ -12,7 +12,7 @@ import {
 } from '../finding';
 import { paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type SprayingParams = {
   /** Alert when one address fails to sign in to more than this many distinct accounts… */
@@ -51,7 +51,7 @@ const MAX_TARGETS = 200;
  */
 export const passwordSpraying: Detector<SprayingParams, SprayingState> = {
   rule: 'password_spraying',
-  name: 'Password spraying',
+  name: RULE_NAMES.password_spraying,
   description:
     'Failed sign-ins from one address to many different accounts in a short time: someone trying a common password on everyone.',
   defaultSeverity: 'high',

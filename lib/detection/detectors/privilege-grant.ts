@@ -2,7 +2,7 @@ import { actionInfo, adminRevocationOf, adminSet, grantOf } from '../classify';
 import { findingFor, localTime, localWhen, what, who } from '../finding';
 import { flag, paramsParser, wholeNumber } from '../params';
 import { MINUTE } from '../schedule';
-import type { DetectionEvent, Detector } from '../types';
+import { RULE_NAMES, type DetectionEvent, type Detector } from '../types';
 
 export type PrivilegeParams = {
   /** Service and system accounts (provisioning, SCIM) count as administrators. */
@@ -80,7 +80,7 @@ function mayGrant(event: DetectionEvent): boolean {
  */
 export const privilegeGrant: Detector<PrivilegeParams, PrivilegeState> = {
   rule: 'privilege_grant',
-  name: 'Access granted',
+  name: RULE_NAMES.privilege_grant,
   description:
     'Someone was given more access (a role, a permission, an admin group, an IAM policy). Critical when whoever gave it is not an administrator.',
   defaultSeverity: 'high',

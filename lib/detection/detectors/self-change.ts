@@ -2,7 +2,7 @@ import { fieldKey, grantOf, isChange, isSelfTarget, sensitiveSet } from '../clas
 import { findingFor, localDay, localWhen, shiftSeverity, who } from '../finding';
 import { flag, paramsParser, stringList } from '../params';
 import type { FieldChange } from '@/lib/audit/types';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type SelfChangeParams = {
   /** Alert only when a sensitive field or access is among the changes. */
@@ -64,7 +64,7 @@ function describe(c: FieldChange): string {
  */
 export const selfChange: Detector<SelfChangeParams, null> = {
   rule: 'self_change',
-  name: 'Change to own record',
+  name: RULE_NAMES.self_change,
   description:
     'Someone changed their own record — their salary, bank account, role or other fields that someone else should change for them.',
   defaultSeverity: 'high',

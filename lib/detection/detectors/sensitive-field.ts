@@ -2,7 +2,7 @@ import { fieldKey, isChange, sensitiveChanges } from '../classify';
 import { findingFor, localDay, localWhen, what, who } from '../finding';
 import { paramsParser, stringList, wholeNumber } from '../params';
 import { DAY } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type SensitiveFieldParams = {
   /** Days after an actor's first change during which their habits are only learned. */
@@ -52,7 +52,7 @@ const MAX_FIELDS = 50;
  */
 export const sensitiveField: Detector<SensitiveFieldParams, SensitiveFieldState> = {
   rule: 'sensitive_field',
-  name: 'Unusual change to a sensitive field',
+  name: RULE_NAMES.sensitive_field,
   description:
     'Someone changed a sensitive field (salary, bank account, national id…) that they do not normally change.',
   defaultSeverity: 'medium',

@@ -1,7 +1,7 @@
 import { findingFor, localWhen, plural, who } from '../finding';
 import { decimal, paramsParser, wholeNumber } from '../params';
 import { HOUR } from '../schedule';
-import type { Detector } from '../types';
+import { RULE_NAMES, type Detector } from '../types';
 
 export type VolumeParams = {
   /** Never alert on an hour with fewer events than this (quiet people stay quiet). */
@@ -82,7 +82,7 @@ function baseline(hist: number[]): { med: number; mad: number; nb: number } {
  */
 export const volumeAnomaly: Detector<VolumeParams, VolumeState> = {
   rule: 'volume_anomaly',
-  name: 'Unusual activity volume',
+  name: RULE_NAMES.volume_anomaly,
   description:
     "Someone's activity in one hour was far above their own usual level over the past month.",
   defaultSeverity: 'medium',
