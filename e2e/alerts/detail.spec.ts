@@ -1,5 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { createTestUser, DEMO, expect, signIn, storageStateFor, test } from '../fixtures';
+import { RULE_NAMES } from '@/lib/detection/types';
 import {
   alertAuditEvents,
   alertRow,
@@ -46,7 +47,7 @@ test.describe('alert page, triage in the browser', () => {
 
     await page.goto(`/alerts/${id}`);
     await expect(
-      page.getByRole('heading', { level: 1, name: `Alert #${id}: Sensitive field changed` }),
+      page.getByRole('heading', { level: 1, name: `Alert #${id}: ${RULE_NAMES.sensitive_field}` }),
     ).toBeVisible();
     await expect(page.getByTestId('alert-summary')).toContainText('changed salary fields');
     const details = page.getByTestId('alert-details');

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { apiKeys, sources, users } from '@/db/schema';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
 import { ROLES, type Role } from '@/lib/authz';
+import { DETECTORS } from '@/lib/detection/detectors';
 import {
   auditEventsFor,
   createTestUser,
@@ -37,6 +38,8 @@ const PAGES: { path: string; allowed: Role[] }[] = [
   },
   { path: '/records/user/nobody', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
   { path: '/actors/nobody', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  { path: '/alerts', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  { path: '/admin/rules', allowed: ['admin', 'compliance_officer'] },
   { path: '/admin/users', allowed: ['admin'] },
   { path: '/admin/sources', allowed: ['admin'] },
 ];
@@ -312,4 +315,41 @@ test.describe('every role against every mutation, as direct POSTs to the server 
       .where(eq(users.email, 'proto@example.test'));
     expect(stray).toHaveLength(0);
   });
+});
+
+test.describe('every role against the rules actions, as direct POSTs', () => {
+  // Each request is a no-op for those allowed (the rule as it stands: "Nothing changed."; a
+  // backtest writes nothing), so the matrix shows who reaches the handler without changing the
+  // shared configuration. Saving for real is in e2e/admin/rules.spec.ts.
+  const burst = {
+    rule: 'burst',
+    enabled: true,
+    severity: DETECTORS.burst.defaultSeverity,
+    params: DETECTORS.burst.defaults,
+  };
+  const cases = [
+    { name: 'saveRuleAction', args: [burst], allowedReply: 'Nothing changed.' },
+    { name: 'backtestRuleAction', args: [burst], allowedReply: '"ok":true' },
+  ];
+  for (const c of cases) {
+    for (const who of EVERYONE) {
+      const allowed = who === 'admin' || who === 'compliance_officer';
+      test(`${who} -> ${c.name}: ${allowed ? 'reaches the rule' : 'refused, nothing recorded'}`, async () => {
+        const before = await e2eDb().$client<{ n: number }[]>`
+          select count(*)::int as n from audit_events where action = 'rule.update'`;
+        const client = await clientFor(who);
+        const { status, body } = await postAction(client, '/admin/rules', c.name, c.args);
+        await client.dispose();
+        if (who === 'anonymous') expect(body).not.toContain(c.allowedReply);
+        else if (allowed) expect(body).toContain(c.allowedReply);
+        else {
+          expect(status).toBe(200);
+          expect(body).toContain('You do not have permission to do this.');
+        }
+        const after = await e2eDb().$client<{ n: number }[]>`
+          select count(*)::int as n from audit_events where action = 'rule.update'`;
+        expect(after[0]!.n).toBe(before[0]!.n);
+      });
+    }
+  }
 });
