@@ -30,7 +30,7 @@ export async function getActorProfile(actorId: string): Promise<ActorProfile> {
       select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
         from audit_events where actor_id = ${actorId} order by occurred_at asc limit 1`),
     db.execute<{ n: number }>(
-      sql`select count(*)::int as n from audit_events where actor_id = ${actorId}`,
+      sql`select coalesce(sum(events), 0)::int as n from activity_hourly where actor_id = ${actorId}`,
     ),
   ]);
   return {
@@ -46,22 +46,22 @@ export async function getActorProfile(actorId: string): Promise<ActorProfile> {
 
 export type Seen = { value: string; events: number; firstSeen: string; lastSeen: string };
 
-/** The addresses or user agents an actor used, with first and last seen. */
-export async function listActorSeen(
-  actorId: string,
-  column: 'actor_ip' | 'actor_user_agent',
-): Promise<Seen[]> {
+/**
+ * The addresses or user agents an actor used, with counts and first and last seen: from the
+ * actor_seen rollup (kept by the event pipeline), not an aggregate over their whole history.
+ */
+export async function listActorSeen(actorId: string, kind: 'ip' | 'user_agent'): Promise<Seen[]> {
   const rows = await db.execute<{
     value: string;
     events: number;
     first_seen: string;
     last_seen: string;
   }>(sql`
-    select ${sql.identifier(column)} as value, count(*)::int as events,
-           to_char(min(occurred_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
-           to_char(max(occurred_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_seen
-      from audit_events where actor_id = ${actorId} and ${sql.identifier(column)} is not null
-     group by 1 order by max(occurred_at) desc limit 50`);
+    select value, events,
+           to_char(first_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_seen,
+           to_char(last_seen at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_seen
+      from actor_seen where actor_id = ${actorId} and kind = ${kind}
+     order by actor_seen.last_seen desc limit 50`);
   return [...rows].map((r) => ({
     value: r.value,
     events: r.events,
@@ -71,24 +71,16 @@ export async function listActorSeen(
 }
 
 /**
- * Activity by hour of week (ISO day 1-7 × hour 0-23) in the person's own zone, last 90 days.
- * The zone is checked against the database's zone list once, so the per-row conversion needs
- * no error handling (an exception block per row costs a subtransaction each).
+ * Activity by hour of week (ISO day 1-7 × hour 0-23), last 90 days, in the person's own zone as
+ * the event pipeline judged it (their schedule's zone, else the zone their events report): from
+ * the hourly rollup, at most 2,160 rows per person whatever their volume.
  */
 export async function getActorHeatmap(
   actorId: string,
-  timeZone: string | null,
 ): Promise<{ day: number; hour: number; events: number }[]> {
-  const [known] = timeZone
-    ? await db.execute<{ ok: boolean }>(
-        sql`select exists (select 1 from pg_timezone_names where name = ${timeZone}) as ok`,
-      )
-    : [];
-  const zone = known?.ok ? timeZone! : 'UTC';
   const rows = await db.execute<{ day: number; hour: number; events: number }>(sql`
-    select extract(isodow from occurred_at at time zone ${zone})::int as day,
-           extract(hour from occurred_at at time zone ${zone})::int as hour, count(*)::int as events
-      from audit_events where actor_id = ${actorId} and occurred_at > now() - interval '90 days'
+    select local_dow::int as day, local_hour::int as hour, sum(events)::int as events
+      from activity_hourly where actor_id = ${actorId} and hour > now() - interval '90 days'
      group by 1, 2`);
   return [...rows];
 }

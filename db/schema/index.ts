@@ -3,3 +3,4 @@ export * from './audit';
 export * from './sources';
 export * from './searches';
 export * from './detection';
+export * from './rollups';

@@ -339,7 +339,7 @@ export function adminSet(settings: DetectionSettings): ReadonlySet<string> {
  * `constructor` or `__proto__` never finds something on the prototype.
  */
 export function ownSchedule(
-  event: DetectionEvent,
+  event: Pick<DetectionEvent, 'actorId'>,
   settings: DetectionSettings,
 ): Schedule | undefined {
   const id = event.actorId;
@@ -350,7 +350,10 @@ export function ownSchedule(
  * The schedule that applies to an actor and the zone it is read in: their own schedule; else the
  * default schedule's days and hours in the zone the event reports for them; else the default.
  */
-export function scheduleFor(event: DetectionEvent, settings: DetectionSettings): Schedule {
+export function scheduleFor(
+  event: Pick<DetectionEvent, 'actorId' | 'actorTimeZone'>,
+  settings: DetectionSettings,
+): Schedule {
   const own = ownSchedule(event, settings);
   if (own) return own;
   const tz = event.actorTimeZone;

@@ -1,5 +1,6 @@
 /**
- * The detection engine: a transactional cursor over the store's per-stream sequences.
+ * The event pipeline: a transactional cursor over the store's per-stream sequences that runs
+ * detection and keeps the rollups (lib/rollups) current, both exactly once per event.
  *
  * Why a cursor and not a job queue (pg-boss, graphile-worker): the store already is an ordered,
  * gapless log per stream (seq is assigned under the stream head's lock, so a committed seq n
@@ -17,6 +18,7 @@ import { rawTransaction, type Database } from '@/db/client';
 import { writeAuditEvents } from '@/lib/audit/writer';
 import type { DashboardEventInput } from '@/lib/audit/types';
 import { DETECTORS } from './detectors';
+import { applyRollups } from '@/lib/rollups';
 import { neededStateKeys, runDetectors } from './run';
 import { readRules, readSettings } from './rules';
 import { type DetectionEvent, type Finding, type RuleId, splitStateKey, stateKey } from './types';
@@ -227,6 +229,21 @@ export async function runDetectionRound(
       for (const row of loaded) states.set(stateKey(row.rule as RuleId, row.key), row.state);
     }
     const { findings, changedKeys } = runDetectors(events, rules, settings, states);
+    // The rollups count every stored event, the engine's own included.
+    await applyRollups(
+      sql,
+      rows.map((r) => ({
+        streamId: r.stream_id,
+        occurredAt: r.ms,
+        action: r.action,
+        actorId: r.actor_id,
+        actorIp: r.actor_ip,
+        actorUserAgent: r.actor_user_agent,
+        actorTimeZone: r.actor_time_zone,
+        changes: r.changes,
+      })),
+      settings,
+    );
 
     if (changedKeys.length) {
       const parts = changedKeys.map(splitStateKey);

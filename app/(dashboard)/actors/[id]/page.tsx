@@ -98,9 +98,9 @@ export default async function ActorPage({
   };
   const [page, heatmap, ips, agents, alerts] = await Promise.all([
     listEvents(compileSearch(parsed.tree), { after, limit: 50 }),
-    getActorHeatmap(actorId, schedule.timeZone),
-    listActorSeen(actorId, 'actor_ip'),
-    listActorSeen(actorId, 'actor_user_agent'),
+    getActorHeatmap(actorId),
+    listActorSeen(actorId, 'ip'),
+    listActorSeen(actorId, 'user_agent'),
     listAlertsForActor(actorId),
   ]);
   const cell = new Map(heatmap.map((h) => [`${h.day}-${h.hour}`, h.events]));

@@ -1,0 +1,54 @@
+import {
+  boolean,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Hourly activity counts, kept current by the event pipeline (lib/detection/engine.ts) in the
+ * same transaction as its cursor, so each event is counted exactly once. Charts and the person
+ * timeline read these instead of scanning the raw events. `off_hours`, `local_dow` and
+ * `local_hour` are judged in the actor's own zone and schedule at the time the event was counted.
+ */
+export const activityHourly = pgTable(
+  'activity_hourly',
+  {
+    hour: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    streamId: uuid().notNull(),
+    action: text().notNull(),
+    // '' when the event has no actor id.
+    actorId: text().notNull(),
+    offHours: boolean().notNull(),
+    localDow: smallint().notNull(),
+    localHour: smallint().notNull(),
+    events: integer().notNull(),
+    // Events that changed at least one field.
+    changes: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.hour, t.streamId, t.action, t.actorId, t.offHours, t.localDow, t.localHour],
+    }),
+    index().on(t.actorId, t.hour),
+  ],
+);
+
+/** The addresses and user agents each actor used, with counts and first and last seen. */
+export const actorSeen = pgTable(
+  'actor_seen',
+  {
+    actorId: text().notNull(),
+    kind: text({ enum: ['ip', 'user_agent'] }).notNull(),
+    value: text().notNull(),
+    events: integer().notNull(),
+    firstSeen: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    lastSeen: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.kind, t.value] })],
+);
