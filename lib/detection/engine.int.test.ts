@@ -6,6 +6,7 @@ import { verifyDatabase } from '@/lib/audit/verify';
 import { validateEvent, type ValidEvent } from '@/lib/events/schema';
 import { ingestEvents, type IngestSource } from '@/lib/ingest/ingest';
 import { createSource } from '@/lib/ingest/sources';
+import { changeRole, createUser } from '@/lib/users';
 import { catchUp, runDetectionRound } from './engine';
 
 const SETUP = {
@@ -200,4 +201,47 @@ describe('concurrent workers', () => {
     expect(raced.every((a) => a.rule === 'mass_delete' && a.event_count === a.linked)).toBe(true);
     expect(raced).toEqual(single);
   }, 120_000);
+});
+
+describe("the dashboard's own events", () => {
+  it('an admin granting a role in the dashboard is an admin at work, not a critical grant', async () => {
+    const t = await createTestDatabase();
+    try {
+      const admin = await t.db.transaction((tx) =>
+        createUser(tx, SETUP, {
+          email: 'boss@example.com',
+          name: 'Boss Admin',
+          role: 'admin',
+          password: 'correct horse battery staple',
+          expiresAt: null,
+        }),
+      );
+      const member = await t.db.transaction((tx) =>
+        createUser(tx, SETUP, {
+          email: 'member@example.com',
+          name: 'Mem Ber',
+          role: 'reviewer',
+          password: 'correct horse battery staple',
+          expiresAt: null,
+        }),
+      );
+      const acting = {
+        actor: {
+          id: admin.id,
+          name: 'Boss Admin',
+          email: 'boss@example.com',
+          type: 'user' as const,
+        },
+        context: { ip: '192.0.2.1', userAgent: 'vitest', requestId: null },
+        sessionId: null,
+      };
+      await t.db.transaction((tx) => changeRole(tx, acting, { userId: member.id, role: 'admin' }));
+      await catchUp(t.db);
+      const grants = await t.owner<{ severity: string }[]>`
+        select severity from alerts where rule = 'privilege_grant'`;
+      expect(grants.every((g) => g.severity !== 'critical')).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
 });
