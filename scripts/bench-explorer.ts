@@ -6,11 +6,13 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
+import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/connect';
 import { catchUp } from '@/lib/detection/engine';
 import { compileSearch, parseSearch } from '@/lib/search';
 
 const RUNS = 20;
+const { values } = parseArgs({ options: { 'under-load': { type: 'boolean', default: false } } });
 const dialect = new PgDialect();
 const { db, url, close } = await openDatabase({ quiet: true, max: 4 });
 // The page's own query functions use the dashboard's pool, which reads DATABASE_URL.
@@ -53,24 +55,7 @@ async function measure(name: string, target: number, run: () => Promise<unknown>
   );
 }
 
-const pageSql = (w: SQL) =>
-  sql`select * from audit_events where (${w}) order by occurred_at desc, id desc limit 51`;
-
-try {
-  const [{ n }] = (await db.execute<{ n: string }>(
-    sql`select sum(head_seq) as n from audit_streams`,
-  )) as unknown as [{ n: string }];
-  console.log(`events in the store: ${Number(n).toLocaleString('en-US')}`);
-  // The person timeline reads rollups the event pipeline keeps; bring it up to date first (this
-  // is also detection's catch-up speed at this size).
-  const started = performance.now();
-  const caught = await catchUp(db);
-  const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `event pipeline (detection + rollups) caught up over ${caught.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s` +
-      (caught ? ` (${Math.round(caught / seconds).toLocaleString('en-US')} events/s)` : '') +
-      '\n',
-  );
+async function runCases() {
   console.log(
     'case'.padEnd(52) +
       'p50 ms'.padStart(8) +
@@ -149,6 +134,79 @@ try {
       50,
       () => listEvents(all, { after: cursor }),
       sql`select * from audit_events where (occurred_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::bigint) order by occurred_at desc, id desc limit 51`,
+    );
+  }
+}
+
+const pageSql = (w: SQL) =>
+  sql`select * from audit_events where (${w}) order by occurred_at desc, id desc limit 51`;
+
+try {
+  const [{ n }] = (await db.execute<{ n: string }>(
+    sql`select sum(head_seq) as n from audit_streams`,
+  )) as unknown as [{ n: string }];
+  console.log(`events in the store: ${Number(n).toLocaleString('en-US')}`);
+  // The person timeline reads rollups the event pipeline keeps; bring it up to date first (this
+  // is also detection's catch-up speed at this size).
+  const started = performance.now();
+  const caught = await catchUp(db);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `event pipeline (detection + rollups) caught up over ${caught.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s` +
+      (caught ? ` (${Math.round(caught / seconds).toLocaleString('en-US')} events/s)` : '') +
+      '\n',
+  );
+  await runCases();
+  if (values['under-load']) {
+    // Four clients ingesting batches of 500 at full speed through the ingest code path (in this
+    // process, as the API handler calls it) while the same cases run again.
+    const { createDemo } = await import('@/lib/demo');
+    const { validateEvent } = await import('@/lib/events/schema');
+    const { ingestEvents } = await import('@/lib/ingest/ingest');
+    const { createSource } = await import('@/lib/ingest/sources');
+    const name = `bench-load-${Date.now()}`;
+    const source = await db.transaction((tx) =>
+      createSource(
+        tx,
+        {
+          actor: { id: 'system:bench', name: 'bench', email: null, type: 'system' },
+          context: { ip: null, userAgent: null, requestId: null },
+          sessionId: null,
+        },
+        { name, description: 'bench:explorer --under-load' },
+      ),
+    );
+    const records = [...createDemo({ events: 100_000, days: 30, seed: 7 }).events()].map(
+      ({ event }, i) => {
+        const r = validateEvent(event, i);
+        if (!r.ok) throw new Error(JSON.stringify(r.problems));
+        return r.event;
+      },
+    );
+    let next = 0;
+    let stored = 0;
+    let loading = true;
+    const started = performance.now();
+    // Batches cycle through the generated events under fresh ids until the cases are done.
+    const clients = [0, 1, 2, 3].map(async () => {
+      while (loading) {
+        const n = next++;
+        const at = (n * 500) % records.length;
+        const batch = records
+          .slice(at, at + 500)
+          .map((event, index) => ({ index, event: { ...event, id: `${name}-${n}-${index}` } }));
+        const outcome = await ingestEvents(db.$client, source, batch);
+        if (!outcome.ok) throw new Error('ingest failed');
+        stored += batch.length;
+      }
+    });
+    console.log('\nwhile 4 clients ingest at full speed:');
+    await runCases();
+    loading = false;
+    await Promise.all(clients);
+    const seconds = (performance.now() - started) / 1000;
+    console.log(
+      `(the clients stored ${stored.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s, ${Math.round(stored / seconds).toLocaleString('en-US')} events/s)`,
     );
   }
 } finally {

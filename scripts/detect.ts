@@ -21,15 +21,24 @@ try {
   if (process.stderr.isTTY) process.stderr.write('\n');
   const seconds = (performance.now() - started) / 1000;
   console.log(
-    `evaluated ${evaluated.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(evaluated / Math.max(seconds, 0.001)).toLocaleString('en-US')} events/s); ${raised} new alerts`,
+    `${values.follow ? '[detection] ' : ''}evaluated ${evaluated.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s (${Math.round(evaluated / Math.max(seconds, 0.001)).toLocaleString('en-US')} events/s); ${raised} new alerts`,
   );
   if (values.follow) {
-    console.log('following new events (Ctrl+C to stop)…');
+    console.log('[detection] following new events (Ctrl+C to stop)…');
     const loop = startDetectionLoop(db, {
-      log: (m) => console.error(m),
-      onCaughtUp: (events) => console.log(`evaluated ${events} new events`),
+      log: (m) => console.error(`[detection] ${m}`),
+      onCaughtUp: (events, s) => {
+        // Quiet while following live traffic; a catch-up after an import or downtime is news.
+        if (events >= 10_000)
+          console.log(
+            `[detection] evaluated ${events.toLocaleString('en-US')} events in ${s.toFixed(1)} s`,
+          );
+      },
     });
-    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    });
     await loop.stop();
   }
 } finally {

@@ -5,7 +5,7 @@
  * wrapper that records the client address from the socket. Stops everything on SIGINT/SIGTERM.
  */
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -16,7 +16,6 @@ import { isClosedSocketWrite } from '@/db/driver-quirks';
 import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
 import { loadDemo } from '@/lib/ingest/demo';
-import { startDetectionLoop } from '@/lib/detection/engine';
 import { ROLE_LABELS } from '@/lib/authz';
 import {
   CLIENT_IP_HEADER,
@@ -95,6 +94,41 @@ process.on('uncaughtException', (error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** Runs `scripts/detect.ts --follow` as a child process, restarting it if it exits. */
+function superviseDetection(appUrl: string, stopping: () => boolean) {
+  let child: ChildProcess | null = null;
+  const run = () => {
+    child = spawn(
+      process.execPath,
+      [
+        path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        path.join(root, 'scripts', 'detect.ts'),
+        '--follow',
+      ],
+      {
+        env: { ...process.env, APP_DATABASE_URL: appUrl },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.on('exit', (code) => {
+      child = null;
+      if (stopping()) return;
+      console.error(`[whochanged] the detection process exited (${code}); restarting it in 2 s`);
+      setTimeout(run, 2000).unref();
+    });
+  };
+  run();
+  return {
+    stop: async () => {
+      const running = child as ChildProcess | null;
+      if (!running) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      running.kill('SIGINT');
+      await exited;
+    },
+  };
+}
 
 /** Keeps the next three months of audit partitions ready while the server runs (checked hourly). */
 function keepPartitionsReady(appUrl: string) {
@@ -209,18 +243,11 @@ async function main() {
   });
   await new Promise<void>((resolve) => server!.listen(port, hostname, resolve));
   keepPartitionsReady(appUrl);
-  // Detection runs beside the server: it catches up on whatever arrived while it was down
-  // (on the first start, the demo data), then follows new events as they are committed.
-  detection = startDetectionLoop(createDb(appUrl, { max: 2 }), {
-    log: (message) => console.error(`[whochanged] ${message}`),
-    onCaughtUp: (events, seconds) => {
-      if (events >= 10_000)
-        log(
-          `detection evaluated ${events.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s`,
-        );
-    },
-  });
-
+  // The event pipeline (detection and rollups) runs in its own process beside the server: it
+  // catches up on whatever arrived while it was down (on the first start, the demo data), then
+  // follows new events as they are committed. Its bursts of evaluation never block the server's
+  // event loop, and it is restarted if it dies.
+  detection = superviseDetection(appUrl, () => stopping);
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   writeFileSync(
     runtimeFile,

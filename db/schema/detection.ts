@@ -103,6 +103,9 @@ export const alerts = pgTable(
     firstEventAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
     lastEventAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
     createdAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    // First acknowledgement and the current resolution (cleared on reopen): review-time figures.
+    acknowledgedAt: timestamp({ withTimezone: true, mode: 'date' }),
+    resolvedAt: timestamp({ withTimezone: true, mode: 'date' }),
     updatedAt: timestamp({ withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     // Bumped by every triage action: a reviewer acting on a stale view is told what changed.
     version: integer().notNull().default(1),

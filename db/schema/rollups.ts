@@ -1,5 +1,6 @@
 import {
   boolean,
+  date,
   index,
   integer,
   pgTable,
@@ -51,4 +52,28 @@ export const actorSeen = pgTable(
     lastSeen: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.actorId, t.kind, t.value] })],
+);
+
+/** Field changes per day, stream and field name (each {field, old, new} entry counts once). */
+export const fieldDaily = pgTable(
+  'field_daily',
+  {
+    day: date({ mode: 'string' }).notNull(),
+    streamId: uuid().notNull(),
+    field: text().notNull(),
+    changes: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.streamId, t.field] })],
+);
+
+/** Changes per day and record (events with at least one field change, by target). */
+export const recordDaily = pgTable(
+  'record_daily',
+  {
+    day: date({ mode: 'string' }).notNull(),
+    targetType: text().notNull(),
+    targetId: text().notNull(),
+    changes: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.targetType, t.targetId] })],
 );

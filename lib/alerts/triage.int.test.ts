@@ -100,9 +100,15 @@ describe('the lifecycle', () => {
       disposition: 'expected_change',
       ticket: 'HR-1234',
     });
+    // The first acknowledgement is kept; the resolution time is the resolve's.
+    expect(resolved!.acknowledgedAt).toBeInstanceOf(Date);
+    expect(resolved!.resolvedAt!.getTime()).toBeGreaterThanOrEqual(
+      resolved!.acknowledgedAt!.getTime(),
+    );
     await act(sam, alert.id, { kind: 'reopen', note: 'Ticket was for a different person' });
     const [reopened] = await t.db.select().from(alerts).where(eq(alerts.id, alert.id));
-    expect(reopened).toMatchObject({ status: 'open', disposition: null });
+    expect(reopened).toMatchObject({ status: 'open', disposition: null, resolvedAt: null });
+    expect(reopened!.acknowledgedAt).toEqual(resolved!.acknowledgedAt);
 
     const steps = await history(alert.id);
     expect(steps.map((s) => [s.action, s.actorId])).toEqual([

@@ -127,6 +127,7 @@ export function planTriage(
           disposition: action.disposition,
           ticket: action.ticket,
           snoozedUntil: null,
+          resolvedAt: now,
         },
       };
     case 'reopen':
@@ -138,7 +139,7 @@ export function planTriage(
           { field: 'status', old: 'resolved', new: 'open' },
           { field: 'disposition', old: alert.disposition, new: null },
         ],
-        set: { status: 'open', disposition: null },
+        set: { status: 'open', disposition: null, resolvedAt: null },
       };
     case 'assign':
       if (alert.status === 'resolved')
@@ -267,7 +268,17 @@ export async function triageAlerts(
     for (let i = 0; i < result.done.length; i += LOCK_CHUNK)
       await tx
         .update(alerts)
-        .set({ ...set, version: dsql`${alerts.version} + 1`, updatedAt: now })
+        .set({
+          ...set,
+          // The first acknowledgement stays (resolving an open alert acknowledges it too).
+          ...(action.kind === 'acknowledge' || action.kind === 'resolve'
+            ? {
+                acknowledgedAt: dsql`coalesce(${alerts.acknowledgedAt}, ${now.toISOString()}::timestamptz)`,
+              }
+            : {}),
+          version: dsql`${alerts.version} + 1`,
+          updatedAt: now,
+        })
         .where(inArray(alerts.id, result.done.slice(i, i + LOCK_CHUNK)));
   await writeAuditEvents(tx, events);
   return result;

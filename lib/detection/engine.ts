@@ -252,6 +252,8 @@ export async function runDetectionRound(
         actorIp: r.actor_ip,
         actorUserAgent: r.actor_user_agent,
         actorTimeZone: r.actor_time_zone,
+        targetType: r.target_type,
+        targetId: r.target_id,
         changes: r.changes,
       })),
       settings,

@@ -11,7 +11,15 @@ import type { DetectionEvent, DetectionSettings } from '@/lib/detection/types';
 
 export type RollupEvent = Pick<
   DetectionEvent,
-  'occurredAt' | 'action' | 'actorId' | 'actorIp' | 'actorUserAgent' | 'actorTimeZone' | 'changes'
+  | 'occurredAt'
+  | 'action'
+  | 'actorId'
+  | 'actorIp'
+  | 'actorUserAgent'
+  | 'actorTimeZone'
+  | 'targetType'
+  | 'targetId'
+  | 'changes'
 > & { streamId: string };
 
 type Hourly = {
@@ -25,6 +33,8 @@ type Hourly = {
   events: number;
   changes: number;
 };
+type FieldDay = { day: string; streamId: string; field: string; changes: number };
+type RecordDay = { day: string; targetType: string; targetId: string; changes: number };
 type Seen = {
   actorId: string;
   kind: 'ip' | 'user_agent';
@@ -38,9 +48,11 @@ type Seen = {
 export function aggregate(
   events: RollupEvent[],
   settings: DetectionSettings,
-): { hourly: Hourly[]; seen: Seen[] } {
+): { hourly: Hourly[]; seen: Seen[]; fields: FieldDay[]; records: RecordDay[] } {
   const hourly = new Map<string, Hourly>();
   const seen = new Map<string, Seen>();
+  const fields = new Map<string, FieldDay>();
+  const records = new Map<string, RecordDay>();
   const holidays = holidaySet(settings.holidays);
   for (const e of events) {
     const schedule = scheduleFor(e, settings);
@@ -65,7 +77,22 @@ export function aggregate(
       hourly.set(key, h);
     }
     h.events += 1;
-    if (e.changes.length) h.changes += 1;
+    if (e.changes.length) {
+      h.changes += 1;
+      const day = new Date(hour).toISOString().slice(0, 10);
+      for (const c of e.changes) {
+        const fk = `${day}\u0000${e.streamId}\u0000${c.field}`;
+        const f = fields.get(fk);
+        if (f) f.changes += 1;
+        else fields.set(fk, { day, streamId: e.streamId, field: c.field, changes: 1 });
+      }
+      if (e.targetType !== null && e.targetId !== null) {
+        const rk = `${day}\u0000${e.targetType}\u0000${e.targetId}`;
+        const r = records.get(rk);
+        if (r) r.changes += 1;
+        else records.set(rk, { day, targetType: e.targetType, targetId: e.targetId, changes: 1 });
+      }
+    }
     if (!e.actorId) continue;
     for (const [kind, value] of [
       ['ip', e.actorIp],
@@ -89,19 +116,24 @@ export function aggregate(
         });
     }
   }
-  return { hourly: [...hourly.values()], seen: [...seen.values()] };
+  return {
+    hourly: [...hourly.values()],
+    seen: [...seen.values()],
+    fields: [...fields.values()],
+    records: [...records.values()],
+  };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Adds a batch's increments to the stored rollups (two statements). */
+/** Adds a batch's increments to the stored rollups (one statement per table). */
 export async function applyRollups(
   sql: postgres.TransactionSql,
   events: RollupEvent[],
   settings: DetectionSettings,
 ): Promise<void> {
   if (events.length === 0) return;
-  const { hourly, seen } = aggregate(events, settings);
+  const { hourly, seen, fields, records } = aggregate(events, settings);
   await sql`
     insert into activity_hourly as r (hour, stream_id, action, actor_id, off_hours, local_dow, local_hour, events, changes)
     select * from unnest(
@@ -116,6 +148,24 @@ export async function applyRollups(
       ${sql.array(hourly.map((h) => h.changes))}::int[])
     on conflict (hour, stream_id, action, actor_id, off_hours, local_dow, local_hour) do update
       set events = r.events + excluded.events, changes = r.changes + excluded.changes`;
+  if (fields.length)
+    await sql`
+      insert into field_daily as f (day, stream_id, field, changes)
+      select * from unnest(
+        ${sql.array(fields.map((f) => f.day))}::date[],
+        ${sql.array(fields.map((f) => f.streamId))}::uuid[],
+        ${sql.array(fields.map((f) => f.field))}::text[],
+        ${sql.array(fields.map((f) => f.changes))}::int[])
+      on conflict (day, stream_id, field) do update set changes = f.changes + excluded.changes`;
+  if (records.length)
+    await sql`
+      insert into record_daily as r (day, target_type, target_id, changes)
+      select * from unnest(
+        ${sql.array(records.map((r) => r.day))}::date[],
+        ${sql.array(records.map((r) => r.targetType))}::text[],
+        ${sql.array(records.map((r) => r.targetId))}::text[],
+        ${sql.array(records.map((r) => r.changes))}::int[])
+      on conflict (day, target_type, target_id) do update set changes = r.changes + excluded.changes`;
   if (seen.length === 0) return;
   await sql`
     insert into actor_seen as s (actor_id, kind, value, events, first_seen, last_seen)

@@ -94,6 +94,22 @@ describe('rollups', () => {
     expect(raw.length).toBeGreaterThan(100);
     expect(rolled).toEqual(raw);
 
+    const rawFields = await t.owner`
+      select occurred_at::date::text as day, stream_id, c->>'field' as field, count(*)::int as changes
+      from audit_events, jsonb_array_elements(changes) c group by 1, 2, 3 order by 1, 2, 3`;
+    const fields = await t.owner`
+      select day::text, stream_id, field, changes from field_daily order by 1, 2, 3`;
+    expect(rawFields.length).toBeGreaterThan(10);
+    expect(fields).toEqual(rawFields);
+    const rawRecords = await t.owner`
+      select occurred_at::date::text as day, target_type, target_id, count(*)::int as changes
+      from audit_events
+      where jsonb_array_length(changes) > 0 and target_type is not null and target_id is not null
+      group by 1, 2, 3 order by 1, 2, 3`;
+    const records = await t.owner`
+      select day::text, target_type, target_id, changes from record_daily order by 1, 2, 3`;
+    expect(records).toEqual(rawRecords);
+
     for (const [kind, column] of [
       ['ip', 'actor_ip'],
       ['user_agent', 'actor_user_agent'],
