@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import next from 'next';
 import { createDb } from '@/db/client';
@@ -111,6 +112,13 @@ function superviseDetection(appUrl: string, stopping: () => boolean) {
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );
+    // Detection has seconds of slack (its target lag is 5 s); requests have milliseconds. A
+    // lower CPU priority lets the server's process win the cores when both are busy.
+    try {
+      if (child.pid) os.setPriority(child.pid, 10);
+    } catch {
+      // Not permitted here: run at the same priority.
+    }
     child.on('exit', (code) => {
       child = null;
       if (stopping()) return;
