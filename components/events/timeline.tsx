@@ -24,7 +24,13 @@ export function Timeline({
   return (
     <section aria-label="Timeline" className="space-y-3">
       <h2 className="text-lg font-semibold">Timeline</h2>
-      {rows.length === 0 ? <p className="text-sm text-muted-foreground">No events.</p> : null}
+      {rows.length === 0 ? (
+        <p className="text-sm text-muted-foreground">
+          {show === 'actor'
+            ? 'No events about this record have been received.'
+            : 'No events by this person have been received.'}
+        </p>
+      ) : null}
       <ol className="space-y-3">
         {rows.map((e) => (
           <li key={e.id} className="rounded-lg border bg-card p-4" data-event-id={e.id}>

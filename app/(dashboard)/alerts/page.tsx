@@ -2,7 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { countAlertsByStatus, listAlerts, listAssignees } from '@/db/queries/alerts';
 import { DISPOSITION_LABELS, type Disposition } from '@/lib/alerts/triage';
-import type { AlertFilters as Filters, StatusFilter } from '@/lib/alerts/filters';
+import {
+  DEFAULT_FILTERS,
+  type AlertFilters as Filters,
+  type StatusFilter,
+} from '@/lib/alerts/filters';
 import { can } from '@/lib/authz';
 import { formatCount } from '@/lib/format';
 import { requirePermission } from '@/lib/session';
@@ -45,6 +49,43 @@ function StatusTabs({ filters, counts }: { filters: Filters; counts: Counts }) {
         );
       })}
     </nav>
+  );
+}
+
+/** The empty queue says whether the filters hide alerts or there are none, and what to do. */
+function EmptyQueue({
+  filters,
+  words,
+  canManageRules,
+}: {
+  filters: Filters;
+  words: string;
+  canManageRules: boolean;
+}) {
+  const narrowed = (['severity', 'rule', 'assignee', 'actor', 'age', 'snoozed'] as const).some(
+    (key) => filters[key] !== DEFAULT_FILTERS[key],
+  );
+  const waiting = filters.status !== 'resolved' && filters.status !== 'all';
+  return (
+    <div className="space-y-1">
+      <p>{`No ${words ? `${words} ` : ''}alerts match these filters.`}</p>
+      {narrowed ? (
+        <p>Change the filters above, or clear them to see every alert with this status.</p>
+      ) : (
+        <p>
+          {waiting ? 'Nothing is waiting for review. ' : ''}The detection rules raise alerts as
+          events arrive;{' '}
+          {canManageRules ? (
+            <Link href="/admin/rules" className="text-primary underline underline-offset-4">
+              review the rules
+            </Link>
+          ) : (
+            'an admin or compliance officer can review them on the Rules page'
+          )}{' '}
+          to change what they look for.
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -107,7 +148,13 @@ export default async function AlertsPage({
         older={list.older}
         newer={list.newer}
         now={new Date().toISOString()}
-        emptyText={`No ${words ? `${words} ` : ''}alerts match these filters.`}
+        empty={
+          <EmptyQueue
+            filters={filters}
+            words={words}
+            canManageRules={can(user.role, 'rules:manage')}
+          />
+        }
         canTriage={canTriage}
         assignees={assignees.map((a) => ({ id: a.id, name: a.name }))}
         dispositions={(Object.entries(DISPOSITION_LABELS) as [Disposition, string][]).map(

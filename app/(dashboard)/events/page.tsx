@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { countEventsUpTo, listEvents } from '@/db/queries/events';
 import { listSavedSearches } from '@/db/queries/saved-searches';
+import { can } from '@/lib/authz';
 import { compileSearch, GRAMMAR, parseSearch } from '@/lib/search';
 import { requirePermission } from '@/lib/session';
 import { EventsTable } from './_components/events-table';
@@ -55,6 +56,7 @@ export default async function EventsPage({
         count={count.count}
         capped={count.capped}
         estimated={count.estimated}
+        canManageSources={can(user.role, 'sources:manage')}
       />
     </div>
   );

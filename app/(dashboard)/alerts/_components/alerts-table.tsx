@@ -188,7 +188,8 @@ export function AlertsTable(props: {
   older: number | null;
   newer: number | null;
   now: string;
-  emptyText: string;
+  /** What an empty queue means and what to do (rendered on the server). */
+  empty: React.ReactNode;
   canTriage: boolean;
   assignees: { id: string; name: string }[];
   dispositions: DispositionOption[];
@@ -357,7 +358,7 @@ export function AlertsTable(props: {
                     colSpan={table.getAllLeafColumns().length}
                     className="px-3 py-8 text-center text-muted-foreground"
                   >
-                    {props.emptyText}
+                    {props.empty}
                   </td>
                 </tr>
               ) : (

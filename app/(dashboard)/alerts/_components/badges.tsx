@@ -5,7 +5,7 @@ import { SEVERITY_LABELS, STATUS_LABELS } from '../labels';
 const SEVERITY_CLASSES: Record<string, string> = {
   low: 'border-transparent bg-secondary text-secondary-foreground',
   medium: 'border-transparent bg-amber-200 text-amber-950',
-  high: 'border-transparent bg-orange-600 text-white',
+  high: 'border-transparent bg-orange-700 text-white',
   critical: 'border-transparent bg-destructive text-destructive-foreground',
 };
 

@@ -236,6 +236,52 @@ function EventDetails({ event }: { event: EventRow }) {
   );
 }
 
+/** What an empty result means, and what to do about it. */
+function EmptyState({
+  q,
+  hide,
+  canManageSources,
+}: {
+  q: string;
+  hide: EventColumn[];
+  canManageSources: boolean;
+}) {
+  if (q) {
+    return (
+      <div className="space-y-1">
+        <p>No events match this search.</p>
+        <p>
+          <Link
+            href={eventsHref({ q: '', hide })}
+            className="text-primary underline underline-offset-4"
+          >
+            Clear the search
+          </Link>{' '}
+          or open the search help (?) for the query language.
+        </p>
+      </div>
+    );
+  }
+  return (
+    <div className="space-y-1" data-testid="events-empty">
+      <p className="font-medium text-foreground">No events yet.</p>
+      <p>
+        Create a source and send events to <code>POST /api/v1/events</code> with its API key: see
+        “Sending events” in the README.
+      </p>
+      {canManageSources ? (
+        <p>
+          <Link href="/admin/sources" className="text-primary underline underline-offset-4">
+            Create a source
+          </Link>
+        </p>
+      ) : (
+        <p>An admin can create a source on the Sources page.</p>
+      )}
+    </div>
+  );
+}
+
 export function EventsTable(props: {
   rows: EventRow[];
   q: string;
@@ -245,6 +291,8 @@ export function EventsTable(props: {
   count: number;
   capped: boolean;
   estimated: boolean;
+  /** Admins are shown the way to set up a source when there are no events at all. */
+  canManageSources: boolean;
 }) {
   const router = useRouter();
   // The URL is the state; the checkbox answers at once while the navigation catches up.
@@ -342,7 +390,7 @@ export function EventsTable(props: {
                   colSpan={table.getVisibleLeafColumns().length}
                   className="px-3 py-8 text-center text-muted-foreground"
                 >
-                  No events match this search.
+                  <EmptyState q={props.q} hide={hidden} canManageSources={props.canManageSources} />
                 </td>
               </tr>
             ) : (

@@ -87,8 +87,13 @@ export function SourcesPanel({ sources }: { sources: Source[] }) {
       ) : null}
       {sources.length === 0 ? (
         <Card>
-          <CardContent className="pt-5 text-sm text-muted-foreground">
-            No sources yet: create one below, then send events with its key.
+          <CardContent className="space-y-1 pt-5 text-sm text-muted-foreground">
+            <p className="font-medium text-foreground">No sources yet.</p>
+            <p>
+              Create one below: its API key is shown once. Then send events to{' '}
+              <code>POST /api/v1/events</code> with the key as a bearer token, or import a file with{' '}
+              <code>npm run import</code>; “Sending events” in the README has examples.
+            </p>
           </CardContent>
         </Card>
       ) : (
