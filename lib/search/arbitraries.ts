@@ -114,6 +114,8 @@ const term: fc.Arbitrary<SearchTerm> = fc.oneof(
   fc.constantFrom(...VALID_IPS, ...VALID_NETWORKS).map((v) => parsedTerm(`ip:${v}`)),
   fc.constantFrom('success', 'failure').map((v) => parsedTerm(`outcome:${v}`)),
   fc.constantFrom('true', 'false').map((v) => parsedTerm(`offhours:${v}`)),
+  fc.constantFrom('mon', 'Sat', 'SUNDAY', 'wednesday').map((v) => parsedTerm(`weekday:${v}`)),
+  fc.integer({ min: 0, max: 23 }).map((h) => parsedTerm(`hour:${h}`)),
   fc
     .tuple(fc.constantFrom('after', 'before'), fc.constantFrom(...MOMENTS))
     .map(([f, v]) => parsedTerm(`${f}:${v}`)),
@@ -166,6 +168,8 @@ export const searchJunk: fc.Arbitrary<string> = fc.oneof(
       'target:',
       'outcome:',
       'offhours:',
+      'weekday:',
+      'hour:',
       'source:',
       '__proto__:',
       'x',

@@ -125,6 +125,11 @@ function term(node: SearchTerm): Compiled {
         sql: node.value === 'true' ? offHoursSql() : sql`not ${offHoursSql()}`,
         nullable: false,
       };
+    // The same local time as offhours: (never NULL), so a heatmap cell's link finds its events.
+    case 'weekday':
+      return { sql: sql`extract(isodow from ${localTime}) = ${int(node.isoDay)}`, nullable: false };
+    case 'hour':
+      return { sql: sql`extract(hour from ${localTime}) = ${int(node.hour)}`, nullable: false };
   }
 }
 

@@ -16,6 +16,8 @@ export const SEARCH_FIELDS = [
   'after',
   'before',
   'offhours',
+  'weekday',
+  'hour',
 ] as const satisfies readonly string[];
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
@@ -34,6 +36,10 @@ export const WORKDAY_START_HOUR = 8;
 export const WORKDAY_END_HOUR = 18;
 /** ISO day numbers (Monday = 1 ... Sunday = 7) outside the working week. */
 export const WEEKEND_ISO_DAYS = [6, 7] as const;
+
+/** `weekday:` values in ISO order (index + 1 is the ISO day number, Monday = 1). */
+export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type WeekdayName = (typeof WEEKDAY_NAMES)[number];
 
 /** The grammar for end users, shown verbatim in the README and in the search help popover. */
 export const GRAMMAR = `Search syntax
@@ -74,6 +80,13 @@ Fields (field names ignore case)
   offhours:true              outside working hours: before 08:00 or from 18:00 on, or on a
                              Saturday or Sunday, in the actor's own time zone (UTC if unknown)
   offhours:false             within working hours
+  weekday:sat                on this day of the week (mon, tue, wed, thu, fri, sat, sun;
+                             full names like saturday work too)
+  hour:2                     in this hour of the day, 0 to 23 (hour:2 is 02:00-02:59)
+                             weekday: and hour: read the time in the actor's own time zone
+                             (UTC if unknown), like offhours:; with after: and before: they
+                             pick out one cell of the overview's heatmap:
+                             weekday:sat hour:2 after:2026-03-01 before:2026-04-01
 
   Values with spaces, parentheses or quotes go in quotes: actor:"Ravi Kumar"
   A word that starts with a letter (or _) and contains a colon is read as field:value, and an

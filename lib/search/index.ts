@@ -12,10 +12,12 @@ export {
   MAX_QUERY_LENGTH,
   MAX_TERMS,
   SEARCH_FIELDS,
+  WEEKDAY_NAMES,
   WEEKEND_ISO_DAYS,
   WORKDAY_END_HOUR,
   WORKDAY_START_HOUR,
   type SearchField,
+  type WeekdayName,
 } from './grammar';
 export {
   describeSearch,

@@ -255,6 +255,63 @@ describe('fields', () => {
     expect(error('offhours:yes')).toMatchObject({ position: 9, expected: 'true or false' });
   });
 
+  it('weekday: a day of the week, canonical as its three-letter name', () => {
+    expect(tree('weekday:sat')).toEqual({
+      kind: 'term',
+      field: 'weekday',
+      value: 'sat',
+      isoDay: 6,
+    });
+    expect(tree('weekday:SATURDAY')).toEqual(tree('weekday:sat'));
+    expect(tree('Weekday:Mon')).toMatchObject({ value: 'mon', isoDay: 1 });
+    expect(tree('weekday:sunday')).toMatchObject({ value: 'sun', isoDay: 7 });
+    expect(describeSearch(tree('weekday:Wednesday'))).toBe('weekday:wed');
+    expect(query('weekday:sat')).toEqual({
+      sql: 'extract(isodow from whochanged_local_time(occurred_at, actor_time_zone)) = $1::int',
+      params: [6],
+    });
+    expect(query('-weekday:sun').sql).toBe(
+      'not (extract(isodow from whochanged_local_time(occurred_at, actor_time_zone)) = $1::int)',
+    );
+    expect(error('weekday:sa')).toEqual({
+      message: 'Unknown weekday "sa" at 8: use mon, tue, wed, thu, fri, sat, sun',
+      position: 8,
+      expected: 'a weekday like mon or sat',
+    });
+    expect(error('weekday:6')).toMatchObject({ position: 8 });
+    expect(error('weekday:')).toMatchObject({ position: 8, expected: 'a value' });
+  });
+
+  it('hour: a whole hour of the day from 0 to 23, without leading zeros when described', () => {
+    expect(tree('hour:2')).toEqual({ kind: 'term', field: 'hour', value: '2', hour: 2 });
+    expect(tree('hour:02')).toEqual(tree('hour:2'));
+    expect(tree('hour:0')).toMatchObject({ hour: 0 });
+    expect(tree('hour:23')).toMatchObject({ hour: 23 });
+    expect(describeSearch(tree('hour:09'))).toBe('hour:9');
+    expect(query('hour:2')).toEqual({
+      sql: 'extract(hour from whochanged_local_time(occurred_at, actor_time_zone)) = $1::int',
+      params: [2],
+    });
+    for (const bad of ['24', '-1', '2.5', '002', 'two', '1e1', ' 2']) {
+      const input = `hour:${bad.trim() === bad ? bad : `"${bad}"`}`;
+      expect(error(input), input).toMatchObject({ position: 5, expected: 'an hour from 0 to 23' });
+    }
+    expect(error('hour:24').message).toBe(
+      'Invalid hour "24" at 5: use a whole hour from 0 to 23, as in hour:2',
+    );
+  });
+
+  it('weekday:, hour:, after: and before: together make one cell of the heatmap', () => {
+    const cell = tree('weekday:sat hour:2 after:2026-02-01 before:2026-03-01');
+    expect(describeSearch(cell)).toBe('weekday:sat hour:2 after:2026-02-01 before:2026-03-01');
+    expect(query('weekday:sat hour:2 after:2026-02-01 before:2026-03-01').params).toEqual([
+      6,
+      2,
+      '2026-02-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+    ]);
+  });
+
   it('isOffHours (JavaScript) follows the same rule', () => {
     // Saturday 02:00 in Berlin; Tuesday 10:00 in Kolkata (04:30 UTC).
     expect(isOffHours(new Date('2026-02-28T01:00:00Z'), 'Europe/Berlin')).toBe(true);
@@ -387,6 +444,8 @@ describe('unknown fields', () => {
       'after',
       'before',
       'offhours',
+      'weekday',
+      'hour',
     ]);
     for (const field of SEARCH_FIELDS) expect(GRAMMAR).toContain(`${field}:`);
     for (const word of ['OR', 'AND', 'NOT', '2,000', '64', '32', '\\"', '\\\\', '08:00']) {

@@ -5,6 +5,8 @@ import {
   MAX_TERMS,
   MIN_SEARCH_YEAR,
   SEARCH_FIELDS,
+  WEEKDAY_NAMES,
+  type WeekdayName,
 } from './grammar';
 import { checkIp } from './ip';
 
@@ -28,7 +30,11 @@ export type SearchTerm =
   | { kind: 'term'; field: 'outcome'; value: 'success' | 'failure' }
   /** `value` as typed (`7d`, `2026-03-01`, ...), `at` the instant it meant when parsed. */
   | { kind: 'term'; field: 'after' | 'before'; value: string; at: Date }
-  | { kind: 'term'; field: 'offhours'; value: 'true' | 'false' };
+  | { kind: 'term'; field: 'offhours'; value: 'true' | 'false' }
+  /** `isoDay`: 1 = Monday ... 7 = Sunday, in the actor's own zone. */
+  | { kind: 'term'; field: 'weekday'; value: WeekdayName; isoDay: number }
+  /** `value` is the hour without leading zeros (`2`), `hour` the same as a number (0-23). */
+  | { kind: 'term'; field: 'hour'; value: string; hour: number };
 
 /** The parsed search. An `and` without children (the empty search) matches everything. */
 export type SearchNode =
@@ -172,6 +178,42 @@ function parseOffhours(value: Value): SearchTerm {
   return { kind: 'term', field: 'offhours', value: text };
 }
 
+const FULL_WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+
+function parseWeekday(value: Value): SearchTerm {
+  const text = value.text.toLowerCase();
+  let index = (WEEKDAY_NAMES as readonly string[]).indexOf(text);
+  if (index < 0) index = (FULL_WEEKDAYS as readonly string[]).indexOf(text);
+  if (index < 0) {
+    fail(
+      `Unknown weekday ${shown(value.text)} at ${value.position}: use ${WEEKDAY_NAMES.join(', ')}`,
+      value.position,
+      'a weekday like mon or sat',
+    );
+  }
+  return { kind: 'term', field: 'weekday', value: WEEKDAY_NAMES[index]!, isoDay: index + 1 };
+}
+
+function parseHour(value: Value): SearchTerm {
+  const hour = /^\d{1,2}$/.test(value.text) ? Number(value.text) : Number.NaN;
+  if (!(hour >= 0 && hour <= 23)) {
+    fail(
+      `Invalid hour ${shown(value.text)} at ${value.position}: use a whole hour from 0 to 23, as in hour:2`,
+      value.position,
+      'an hour from 0 to 23',
+    );
+  }
+  return { kind: 'term', field: 'hour', value: String(hour), hour };
+}
+
 const EXPECTED_MOMENT = 'a date like 2026-03-01, a time like 2026-03-01T09:00:00+01:00, or 7d';
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME =
@@ -250,6 +292,8 @@ const FIELDS = new Map<string, FieldParser>([
   ['after', parseMoment('after')],
   ['before', parseMoment('before')],
   ['offhours', parseOffhours],
+  ['weekday', parseWeekday],
+  ['hour', parseHour],
 ]);
 
 // ---------------------------------------------------------------------------------------------

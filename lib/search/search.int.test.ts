@@ -253,6 +253,26 @@ describe('search against a real database', () => {
     expect(await ids('action:shift.check -offhours:true')).toEqual(['e12', 'e9']);
   });
 
+  it.each<[string, string[]]>([
+    // e2: 02:00 Saturday in Berlin (01:00 UTC). e1: 10:00 Tuesday in Kolkata (04:30 UTC).
+    // e5: 07:30 Wednesday in New York (12:30 UTC). The rest report no zone: UTC.
+    ['weekday:sat', ['e2']],
+    ['hour:2', ['e2']],
+    ['hour:1', []],
+    ['hour:10', ['e1', 'e3b', 'e6', 'e7', 'e8']],
+    ['hour:4', []],
+    ['hour:7', ['e11', 'e5']],
+    ['hour:12', ['e4']],
+    ['weekday:wed', ['e4', 'e5']],
+    ['weekday:tuesday', ['e1', 'e13', 'e3', 'e3b', 'e8']],
+    ['weekday:mon hour:18', ['e10']],
+    ['weekday:sat hour:2 after:2026-02-28 before:2026-03-01', ['e2']],
+    ['weekday:sat hour:2 before:2026-02-28', []],
+    ['-weekday:tue -weekday:mon', ['e2', 'e4', 'e5', 'e6', 'e7']],
+  ])('weekday: and hour: in each actor’s own time zone: %s', async (query, expected) => {
+    expect(await ids(query)).toEqual([...expected].sort());
+  });
+
   it('isOffHours in JavaScript agrees with offhours:true in SQL for every event', async () => {
     const rows = await t.db.execute<{
       id: string;
