@@ -131,9 +131,9 @@ test.describe('overview', () => {
     );
     expect(await explorerCount(page)).toBe(expected);
 
-    // The same with the mouse on the tallest bar.
+    // The same with the mouse on the tallest bar of this chart (the alert charts have bars too).
     await page.goBack();
-    const bars = page.locator('.recharts-bar-rectangle path');
+    const bars = card.locator('.recharts-bar-rectangle path');
     await bars.first().waitFor();
     const boxes = await bars.evaluateAll((els) =>
       els.map((el) => {
