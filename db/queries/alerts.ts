@@ -57,6 +57,8 @@ export function alertConditions(f: AlertFilters, userId: string, withStatus = tr
   else if (f.age === '30d') parts.push(sql`a.created_at > now() - interval '30 days'`);
   else if (f.age === 'over7d') parts.push(sql`a.created_at <= now() - interval '7 days'`);
   else if (f.age === 'over30d') parts.push(sql`a.created_at <= now() - interval '30 days'`);
+  if (f.raisedAfter) parts.push(sql`a.created_at >= ${f.raisedAfter}::timestamptz`);
+  if (f.raisedBefore) parts.push(sql`a.created_at < ${f.raisedBefore}::timestamptz`);
   const snoozed = sql`(a.snoozed_until is not null and a.snoozed_until > now())`;
   if (f.snoozed === 'hide') parts.push(sql`not ${snoozed}`);
   else if (f.snoozed === 'only') parts.push(snoozed);

@@ -203,15 +203,18 @@ test.describe('overview', () => {
     await alert.click();
     await expect(page).toHaveURL(/\/alerts\/\d+$/);
 
-    // Raised by rule → the queue for that rule, raised in the last 30 days.
+    // Raised by rule → the queue for that rule, raised within exactly the range shown.
     await page.goto('/');
     const raised = page.getByTestId('chart-raised');
-    if (await raised.getByText('Show as a table').isVisible()) {
-      await raised.getByText('Show as a table').click();
-      await raised.locator('tbody a').first().click();
-      await expect(page).toHaveURL(/\/alerts\?status=all&rule=[a-z_]+&age=30d$/);
-      await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible();
-    }
+    await raised.getByText('Show as a table').click();
+    await raised.locator('tbody a').first().click();
+    await expect(page).toHaveURL(
+      /\/alerts\?status=all&rule=[a-z_]+&snoozed=show&raisedAfter=[^&]+&raisedBefore=[^&]+$/,
+    );
+    const url = new URL(page.url());
+    const [after, before] = ['raisedAfter', 'raisedBefore'].map((k) => url.searchParams.get(k)!);
+    expect(Date.parse(before!) - Date.parse(after!)).toBeGreaterThanOrEqual(29 * 86_400_000);
+    await expect(page.getByRole('table').getByRole('row').nth(1)).toBeVisible();
   });
 
   test('the range picker and the heatmap toggle live in the URL; the grid works by keyboard', async ({

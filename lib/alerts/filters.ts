@@ -28,6 +28,9 @@ export type AlertFilters = {
   actor: string | null;
   age: AgeFilter | null;
   snoozed: SnoozeFilter;
+  /** Raised at or after / before these instants (ISO 8601), e.g. from an overview chart. */
+  raisedAfter: string | null;
+  raisedBefore: string | null;
 };
 
 export const DEFAULT_FILTERS: AlertFilters = {
@@ -38,7 +41,19 @@ export const DEFAULT_FILTERS: AlertFilters = {
   actor: null,
   age: null,
   snoozed: 'hide',
+  raisedAfter: null,
+  raisedBefore: null,
 };
+
+/** A date (YYYY-MM-DD, UTC midnight) or an RFC 3339 instant with an offset, as ISO 8601 UTC. */
+function instant(raw: string): string | null {
+  const m =
+    /^\d{4}-\d{2}-\d{2}$/.test(raw) ||
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw);
+  if (!m) return null;
+  const t = Date.parse(raw.length === 10 ? `${raw}T00:00:00Z` : raw);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,6 +96,19 @@ export function parseAlertFilters(
       return { ok: false, error: 'Unknown assignee: use me, none or a user id.' };
     f.assignee = assignee;
   }
+  for (const key of ['raisedAfter', 'raisedBefore'] as const) {
+    const raw = get(params, key);
+    if (!raw) continue;
+    const value = instant(raw);
+    if (!value)
+      return {
+        ok: false,
+        error: `${key} "${raw.slice(0, 40)}" is not a date (YYYY-MM-DD) or a date and time with an offset.`,
+      };
+    f[key] = value;
+  }
+  if (f.raisedAfter && f.raisedBefore && f.raisedAfter >= f.raisedBefore)
+    return { ok: false, error: 'raisedAfter must be before raisedBefore.' };
   const actor = get(params, 'actor');
   if (actor) {
     if (actor.length > 200)

@@ -5,10 +5,10 @@
  */
 import { alertsHref } from '@/app/(dashboard)/alerts/search-params';
 import { eventsHref, fieldQuery } from '@/app/(dashboard)/events/search-params';
-import { DEFAULT_FILTERS, type AgeFilter, type AlertFilters } from '@/lib/alerts/filters';
+import { DEFAULT_FILTERS, type AlertFilters } from '@/lib/alerts/filters';
 import type { RuleId, Severity } from '@/lib/detection/types';
 import { WEEKDAY_NAMES } from '@/lib/search/grammar';
-import { DAY_MS, rangeTerms, type OverviewRange } from './range';
+import { rangeTerms, type OverviewRange } from './range';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -37,22 +37,19 @@ export const recordTimelineHref = (type: string, id: string) =>
 export const recordTerm = (type: string, id: string) => fieldQuery('target', `${type}/${id}`);
 export const alertHref = (id: number) => `/alerts/${id}`;
 
-/** The queue's "raised in the last …" filter that matches a preset range most closely. */
-function ageFor(range: OverviewRange): AgeFilter | null {
-  const span = ms(range.to) - ms(range.from);
-  if (range.preset === '24h') return '1d';
-  if (range.preset === '7d' && span === 7 * DAY_MS) return '7d';
-  if (range.preset === '30d' && span === 30 * DAY_MS) return '30d';
-  return null;
-}
-
 export function queueHref(filters: Partial<AlertFilters>): string {
   return alertsHref({ ...DEFAULT_FILTERS, ...filters });
 }
 
-/** Every alert raised in the range (as close as the queue's filters allow), optionally one rule. */
+/** Every alert raised in the range, optionally of one rule. */
 export const raisedHref = (range: OverviewRange, rule?: RuleId | null) =>
-  queueHref({ status: 'all', rule: rule ?? null, age: ageFor(range) });
+  queueHref({
+    status: 'all',
+    rule: rule ?? null,
+    snoozed: 'show',
+    raisedAfter: new Date(range.from).toISOString(),
+    raisedBefore: new Date(range.to).toISOString(),
+  });
 
 /** Open (not yet resolved) alerts of a severity, snoozed ones included. */
 export const openSeverityHref = (severity: Severity | null) =>

@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Input, Label, NativeSelect } from '@/components/ui/input';
+import { LocalTime } from '@/components/ui/local-time';
 import {
   AGE_FILTERS,
   AGE_LABELS,
@@ -149,8 +150,30 @@ export function AlertFilters({
           </Button>
         </div>
       </div>
-      <div className="sm:col-span-3 lg:col-span-6">
-        <Link href="/alerts" className="text-sm text-primary hover:underline">
+      <div className="flex flex-wrap items-center gap-3 text-sm sm:col-span-3 lg:col-span-6">
+        {filters.raisedAfter || filters.raisedBefore ? (
+          <span data-testid="raised-between">
+            Raised{' '}
+            {filters.raisedAfter ? (
+              <>
+                from <LocalTime iso={filters.raisedAfter} />{' '}
+              </>
+            ) : null}
+            {filters.raisedBefore ? (
+              <>
+                until <LocalTime iso={filters.raisedBefore} />
+              </>
+            ) : null}{' '}
+            ·{' '}
+            <Link
+              href={alertsHref({ ...filters, raisedAfter: null, raisedBefore: null })}
+              className="text-primary hover:underline"
+            >
+              any time
+            </Link>
+          </span>
+        ) : null}
+        <Link href="/alerts" className="text-primary hover:underline">
           Clear filters
         </Link>
       </div>
