@@ -8,6 +8,7 @@ import {
   type RowSelectionState,
 } from '@tanstack/react-table';
 import Link from 'next/link';
+import { DataTableHead, EmptyRow } from '@/components/data-table/data-table';
 import { createContext, use, useEffect, useRef, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 import { Label, NativeSelect } from '@/components/ui/input';
@@ -336,31 +337,10 @@ export function AlertsTable(props: {
         <div className="overflow-x-auto rounded-lg border bg-card">
           <table className="w-full text-sm">
             <caption className="sr-only">Alerts, newest first</caption>
-            <thead className="border-b bg-muted/50 text-left">
-              {table.getHeaderGroups().map((group) => (
-                <tr key={group.id}>
-                  {group.headers.map((header) => (
-                    <th
-                      key={header.id}
-                      scope="col"
-                      className="px-3 py-2 font-medium whitespace-nowrap text-muted-foreground"
-                    >
-                      {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-                    </th>
-                  ))}
-                </tr>
-              ))}
-            </thead>
+            <DataTableHead table={table} nowrap />
             <tbody>
               {table.getRowModel().rows.length === 0 ? (
-                <tr>
-                  <td
-                    colSpan={table.getAllLeafColumns().length}
-                    className="px-3 py-8 text-center text-muted-foreground"
-                  >
-                    {props.empty}
-                  </td>
-                </tr>
+                <EmptyRow colSpan={table.getAllLeafColumns().length}>{props.empty}</EmptyRow>
               ) : (
                 table.getRowModel().rows.map((row) => (
                   <tr

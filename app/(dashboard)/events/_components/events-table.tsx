@@ -10,6 +10,7 @@ import {
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { Fragment, useOptimistic, useTransition } from 'react';
+import { DataTableHead, EmptyRow } from '@/components/data-table/data-table';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { LocalTime } from '@/components/ui/local-time';
@@ -368,31 +369,12 @@ export function EventsTable(props: {
       <div className="overflow-x-auto rounded-lg border bg-card">
         <table className="w-full text-sm">
           <caption className="sr-only">Audit events, newest first</caption>
-          <thead className="border-b bg-muted/50 text-left">
-            {table.getHeaderGroups().map((group) => (
-              <tr key={group.id}>
-                {group.headers.map((header) => (
-                  <th
-                    key={header.id}
-                    scope="col"
-                    className="px-3 py-2 font-medium text-muted-foreground"
-                  >
-                    {header.isPlaceholder ? null : <table.FlexRender header={header} />}
-                  </th>
-                ))}
-              </tr>
-            ))}
-          </thead>
+          <DataTableHead table={table} />
           <tbody>
             {table.getRowModel().rows.length === 0 ? (
-              <tr>
-                <td
-                  colSpan={table.getVisibleLeafColumns().length}
-                  className="px-3 py-8 text-center text-muted-foreground"
-                >
-                  <EmptyState q={props.q} hide={hidden} canManageSources={props.canManageSources} />
-                </td>
-              </tr>
+              <EmptyRow colSpan={table.getVisibleLeafColumns().length}>
+                <EmptyState q={props.q} hide={hidden} canManageSources={props.canManageSources} />
+              </EmptyRow>
             ) : (
               table.getRowModel().rows.map((row) => (
                 <Fragment key={row.id}>
