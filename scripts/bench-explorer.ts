@@ -122,39 +122,41 @@ async function runCases() {
       sql`select * from audit_events where (${actor}) order by occurred_at desc, id desc limit 51`,
     );
   }
-  // The overview at its default range (the last 30 days): the page's query functions, started
-  // together as the page starts them, reading the rollups and the alerts table. Beside it, the
-  // raw scan the same charts would need without the rollups: the window's events (the range and
-  // its baseline) grouped by source and day, by actor, and by hour of the week.
+  // The overview at each of its preset ranges: the page's query functions, started together as
+  // the page starts them, reading the rollups and the alerts table. Beside it, the raw scan the
+  // same charts would need without the rollups: the window's events (the range and its
+  // baseline) grouped by source and day, by actor, and by hour of the week.
   const overview = await import('@/db/queries/overview');
   const { presetRange } = await import('@/app/(dashboard)/_components/overview/range');
-  const range = presetRange('30d', new Date());
-  await measure(
-    'overview, last 30 days (SQL: the raw-scan equivalent)',
-    300,
-    async () => {
-      const [activity] = await Promise.all([
-        overview.getActivityOverview(range),
-        overview.listActivityByStream(range),
-        overview.getAlertFigures(range, 24),
-        overview.getAlertTrends(range),
-        overview.listTopFields(range),
-        overview.listTopRecords(range),
-        overview.listStreams(),
-      ]);
-      await overview.listActorNames([
-        ...activity.unusualCells.map((a) => a.actorId),
-        ...activity.topActors.map((a) => a.actorId),
-        ...activity.unusualActors.map((a) => a.actorId),
-      ]);
-    },
-    sql`select stream_id, date_trunc('day', occurred_at), actor_id, extract(isodow from occurred_at),
-               extract(hour from occurred_at), count(*),
-               count(*) filter (where jsonb_array_length(changes) > 0)
-          from audit_events
-         where occurred_at >= ${range.baseFrom}::timestamptz and occurred_at < ${range.to}::timestamptz
-         group by grouping sets ((1, 2), (3), (4, 5))`,
-  );
+  for (const preset of ['24h', '7d', '30d', '90d'] as const) {
+    const range = presetRange(preset, new Date());
+    await measure(
+      `overview, last ${preset} (SQL: the raw-scan equivalent)`,
+      300,
+      async () => {
+        const [activity] = await Promise.all([
+          overview.getActivityOverview(range),
+          overview.listActivityByStream(range),
+          overview.getAlertFigures(range, 24),
+          overview.getAlertTrends(range),
+          overview.listTopFields(range),
+          overview.listTopRecords(range),
+          overview.listStreams(),
+        ]);
+        await overview.listActorNames([
+          ...activity.unusualCells.map((a) => a.actorId),
+          ...activity.topActors.map((a) => a.actorId),
+          ...activity.unusualActors.map((a) => a.actorId),
+        ]);
+      },
+      sql`select stream_id, date_trunc('day', occurred_at), actor_id, extract(isodow from occurred_at),
+                 extract(hour from occurred_at), count(*),
+                 count(*) filter (where jsonb_array_length(changes) > 0)
+            from audit_events
+           where occurred_at >= ${range.baseFrom}::timestamptz and occurred_at < ${range.to}::timestamptz
+           group by grouping sets ((1, 2), (3), (4, 5))`,
+    );
+  }
   // A cursor deep in the store: the 5,000th page of everything.
   const [deep] = await db.execute<{ at: string; id: string }>(
     sql`select to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, id::text from audit_events order by occurred_at desc, id desc offset 250000 limit 1`,

@@ -361,47 +361,56 @@ export type TopRecord = {
   changes: number;
 };
 
-/** How many records the heavy-hitter pass checks exactly (see listTopRecords). */
-const RECORD_CANDIDATES = 50;
+/** How many records each heavy-hitter pass checks exactly (see listTopRecords). */
+const RECORD_CANDIDATES = 100;
+/** The "busy day" thresholds the heavy-hitter passes try, most selective first. */
+const BUSY_DAY_THRESHOLDS = [16, 4, 2] as const;
 
 /**
  * The records changed most often over the UTC days [fromDay, toDay) (record_daily), exactly.
  *
  * record_daily holds one row per record and day, and at scale most records change once on a
- * day or two (10 million demo events: 800,000 rows and 460,000 records in 30 days), so grouping
- * every row by record costs far more than the rest of the overview together. Instead:
- *  1. candidates: the records with the most changes counted only on their days with 2 or more
- *     changes (those rows are few; the others are skipped before grouping);
+ * day or two (10 million demo events: 2.5 million rows in 90 days, 2.2 million of them a single
+ * change), so grouping every row by record costs far more than the rest of the overview
+ * together. Instead, for each threshold k (16, then 4, then 2) until one decides:
+ *  1. candidates: the records with the most changes counted only on their busy days (k or more
+ *     changes), found by the (changes, day) index without touching the quiet rows;
  *  2. each candidate's exact total, by primary-key probes (day, type, id);
- *  3. the check: a record outside the candidates has at most (the best heavy sum left out) +
- *     (days in the range) changes, or at most the number of days if it never had 2 in a day. If
- *     the limit-th exact total beats that bound, the answer is exact; otherwise (flat data, small
- *     stores) the plain grouping of every row decides.
+ *  3. the check: a record outside the candidates has at most (the best busy-day sum left out) +
+ *     (k − 1) × (days in the range − 1) changes, or (k − 1) × days if it had no busy day. If
+ *     the limit-th exact total beats that bound, no record left out can reach the list.
+ * If no threshold decides (flat data, small stores), the plain grouping of every row does.
  */
 export async function listTopRecords(
   w: Pick<OverviewWindow, 'fromDay' | 'toDay'>,
   limit = 10,
+  candidateCount = RECORD_CANDIDATES,
 ): Promise<TopRecord[]> {
   const days = Math.round((Date.parse(w.toDay) - Date.parse(w.fromDay)) / 86_400_000);
   const inRange = sql`day >= ${w.fromDay}::date and day < ${w.toDay}::date`;
-  const heavy = await db.execute<{ target_type: string; target_id: string; heavy: number }>(sql`
-    select target_type, target_id, sum(changes)::float8 as heavy from record_daily
-     where ${inRange} and changes >= 2
-     group by 1, 2 order by 3 desc, 1, 2 limit ${RECORD_CANDIDATES + 1}`);
-  const candidates = heavy.slice(0, RECORD_CANDIDATES);
-  const leftOut = heavy[RECORD_CANDIDATES]?.heavy ?? 0;
   let top: { target_type: string; target_id: string; changes: number }[] = [];
-  if (candidates.length >= limit) {
+  for (const k of BUSY_DAY_THRESHOLDS) {
+    const busy = await db.execute<{ target_type: string; target_id: string; busy: number }>(sql`
+      select target_type, target_id, sum(changes)::float8 as busy from record_daily
+       where ${inRange} and changes >= ${k}::int
+       group by 1, 2 order by 3 desc, 1, 2 limit ${candidateCount + 1}`);
+    const candidates = busy.slice(0, candidateCount);
+    if (candidates.length < limit) continue;
+    const leftOut = busy[candidateCount]?.busy ?? 0;
     const keys = JSON.stringify(candidates.map((c) => [c.target_type, c.target_id]));
-    top = await db.execute<{ target_type: string; target_id: string; changes: number }>(sql`
+    const exact = await db.execute<{ target_type: string; target_id: string; changes: number }>(sql`
       select c.t as target_type, c.i as target_id, sum(r.changes)::float8 as changes
         from (select k->>0 as t, k->>1 as i from jsonb_array_elements(${keys}::jsonb) k) c
         cross join generate_series(${w.fromDay}::date, ${w.toDay}::date - 1, interval '1 day') d
         join record_daily r on r.day = d::date and r.target_type = c.t and r.target_id = c.i
        group by 1, 2 order by 3 desc, 1, 2 limit ${limit}`);
+    const bound = Math.max((k - 1) * days, leftOut + (k - 1) * (days - 1));
+    if (exact.length === limit && exact[limit - 1]!.changes > bound) {
+      top = exact;
+      break;
+    }
   }
-  const bound = Math.max(days, leftOut + days - 1);
-  if (top.length < limit || top[limit - 1]!.changes <= bound) {
+  if (top.length === 0) {
     top = await db.execute<{ target_type: string; target_id: string; changes: number }>(sql`
       select target_type, target_id, sum(changes)::float8 as changes from record_daily
        where ${inRange} group by 1, 2 order by 3 desc, 1, 2 limit ${limit}`);
@@ -473,7 +482,7 @@ export async function getAlertFigures(
       count(*) filter (where status <> 'resolved' and severity = 'critical')::int as critical,
       count(*) filter (where created_at >= ${from} and created_at < ${to})::int as raised,
       count(*) filter (where created_at >= ${w.prevFrom}::timestamptz and created_at < ${from})::int as prev_raised,
-      count(*) filter (where resolved_at >= ${from} and resolved_at < ${to})::int as resolved,
+      (select count(*)::int from alert_resolutions where resolved_at >= ${from} and resolved_at < ${to}) as resolved,
       percentile_cont(0.5) within group (order by extract(epoch from acknowledged_at - created_at))
         filter (where acknowledged_at >= ${from} and acknowledged_at < ${to}) as ack_median,
       percentile_cont(0.5) within group (order by extract(epoch from resolved_at - created_at))
@@ -508,9 +517,11 @@ export const RESOLVE_BINS_HOURS = [1, 4, 24, 72, 168, 720] as const;
 export type AlertTrends = {
   /** Alerts raised per bucket and rule (created_at). */
   raised: { bucket: number; rule: string; alerts: number }[];
-  /** Alerts resolved per bucket (resolved_at). */
+  /** Resolutions per bucket (each time an alert was resolved, including later reopened ones). */
   resolved: { bucket: number; alerts: number }[];
-  /** Alerts not resolved at the start of the range (raised before it). */
+  /** Reopens per bucket (each resolution undone). */
+  reopened: { bucket: number; alerts: number }[];
+  /** Alerts open (not resolved) at the start of the range. */
   backlogAtStart: number;
   /**
    * Alerts resolved in the range by time to resolve: bin 0 is under RESOLVE_BINS_HOURS[0],
@@ -547,7 +558,7 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
   const bucket = (column: string) => epochMs(bucketOf(sql.raw(column), w.bucket));
   const [series, summary, list] = await Promise.all([
     db.execute<{
-      kind: 'raised' | 'resolved' | 'marker';
+      kind: 'raised' | 'resolved' | 'reopened' | 'marker';
       bucket: number;
       rule: string | null;
       alerts: number;
@@ -560,7 +571,10 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
         from alerts where created_at >= ${from} and created_at < ${to} group by 2, 3
       union all
       select 'resolved', ${bucket('resolved_at')}, null, count(*)::int, null, null, null
-        from alerts where resolved_at >= ${from} and resolved_at < ${to} group by 2
+        from alert_resolutions where resolved_at >= ${from} and resolved_at < ${to} group by 2
+      union all
+      select 'reopened', ${bucket('reopened_at')}, null, count(*)::int, null, null, null
+        from alert_resolutions where reopened_at >= ${from} and reopened_at < ${to} group by 2
       union all
       select 'marker', ${bucket('first_event_at')}, null, count(*)::int,
              (array['low','medium','high','critical'])[max(${SEVERITY_ORDER})],
@@ -568,8 +582,9 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
         from alerts where first_event_at >= ${from} and first_event_at < ${to} group by 2`),
     db.execute<{ backlog: number; bins: [number, number][] }>(sql`
       select
-        (select count(*)::int from alerts
-          where created_at < ${from} and (resolved_at is null or resolved_at >= ${from})) as backlog,
+        (select count(*)::int from alerts where created_at < ${from})
+        - (select count(*)::int from alert_resolutions
+            where resolved_at < ${from} and (reopened_at is null or reopened_at >= ${from})) as backlog,
         (select coalesce(json_agg(json_build_array(bin, n)), '[]') from (
           select width_bucket(extract(epoch from resolved_at - created_at) / 3600,
                               ${sql.raw(`array[${RESOLVE_BINS_HOURS.join(',')}]::float8[]`)}) as bin,
@@ -596,6 +611,7 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
   const trends: AlertTrends = {
     raised: [],
     resolved: [],
+    reopened: [],
     backlogAtStart: summary[0]?.backlog ?? 0,
     resolveBins: bins,
     markers: [],
@@ -614,6 +630,7 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
     if (r.kind === 'raised')
       trends.raised.push({ bucket: r.bucket, rule: r.rule!, alerts: r.alerts });
     else if (r.kind === 'resolved') trends.resolved.push({ bucket: r.bucket, alerts: r.alerts });
+    else if (r.kind === 'reopened') trends.reopened.push({ bucket: r.bucket, alerts: r.alerts });
     else
       trends.markers.push({
         bucket: r.bucket,
@@ -623,7 +640,7 @@ export async function getAlertTrends(w: OverviewWindow, listLimit = 20): Promise
         firstId: r.first_id!,
       });
   }
-  for (const list of [trends.raised, trends.resolved, trends.markers])
+  for (const list of [trends.raised, trends.resolved, trends.reopened, trends.markers])
     list.sort((a, b) => a.bucket - b.bucket);
   return trends;
 }

@@ -66,7 +66,11 @@ export const fieldDaily = pgTable(
   (t) => [primaryKey({ columns: [t.day, t.streamId, t.field] })],
 );
 
-/** Changes per day and record (events with at least one field change, by target). */
+/**
+ * Changes per day and record (events with at least one field change, by target). The
+ * (changes, day) index finds a range's busy record-days without reading the many quiet ones
+ * (db/queries/overview.ts, listTopRecords).
+ */
 export const recordDaily = pgTable(
   'record_daily',
   {
@@ -75,5 +79,5 @@ export const recordDaily = pgTable(
     targetId: text().notNull(),
     changes: integer().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.targetType, t.targetId] })],
+  (t) => [primaryKey({ columns: [t.day, t.targetType, t.targetId] }), index().on(t.changes, t.day)],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX "record_daily_changes_day_index" ON "record_daily" USING btree ("changes","day");
