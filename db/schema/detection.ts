@@ -125,6 +125,28 @@ export const alerts = pgTable(
   ],
 );
 
+/**
+ * Every time an alert was resolved, and when that resolution was undone by a reopen: the open
+ * backlog at any moment is the alerts raised by then minus the resolutions standing then
+ * (db/queries/overview.ts). Written by triage in the same transaction as the alert and its
+ * audit event; the audit events remain the record, this is their index for the charts.
+ */
+export const alertResolutions = pgTable(
+  'alert_resolutions',
+  {
+    alertId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => alerts.id),
+    resolvedAt: timestamp({ withTimezone: true, mode: 'date' }).notNull(),
+    reopenedAt: timestamp({ withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.alertId, t.resolvedAt] }),
+    index().on(t.resolvedAt),
+    index().on(t.reopenedAt),
+  ],
+);
+
 /** The events behind an alert (capped per alert; alerts.event_count has the full number). */
 export const alertEvents = pgTable(
   'alert_events',

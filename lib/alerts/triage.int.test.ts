@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
-import { alerts, auditEvents } from '@/db/schema';
+import { alertResolutions, alerts, auditEvents } from '@/db/schema';
 import { verifyDatabase } from '@/lib/audit/verify';
 import { ExpectedError } from '@/lib/errors';
 import { createUser, type ActingUser } from '@/lib/users';
@@ -109,12 +109,31 @@ describe('the lifecycle', () => {
     const [reopened] = await t.db.select().from(alerts).where(eq(alerts.id, alert.id));
     expect(reopened).toMatchObject({ status: 'open', disposition: null, resolvedAt: null });
     expect(reopened!.acknowledgedAt).toEqual(resolved!.acknowledgedAt);
+    // The backlog chart's index: the resolution stands from the resolve to the reopen.
+    await act(sam, alert.id, {
+      kind: 'resolve',
+      disposition: 'true_positive',
+      ticket: null,
+      note: null,
+    });
+    const spans = await t.db
+      .select()
+      .from(alertResolutions)
+      .where(eq(alertResolutions.alertId, alert.id))
+      .orderBy(asc(alertResolutions.resolvedAt));
+    expect(spans.length).toBe(2);
+    expect(spans[0]!.resolvedAt).toEqual(resolved!.resolvedAt);
+    expect(spans[0]!.reopenedAt!.getTime()).toBeGreaterThanOrEqual(resolved!.resolvedAt!.getTime());
+    expect(spans[1]!.reopenedAt).toBeNull();
+    await act(sam, alert.id, { kind: 'reopen', note: null });
 
     const steps = await history(alert.id);
     expect(steps.map((s) => [s.action, s.actorId])).toEqual([
       ['alert.acknowledge', riley.userId],
       ['alert.comment', riley.userId],
       ['alert.resolve', riley.userId],
+      ['alert.reopen', sam.userId],
+      ['alert.resolve', sam.userId],
       ['alert.reopen', sam.userId],
     ]);
     expect(steps[0]!.changes).toEqual([{ field: 'status', old: 'open', new: 'acknowledged' }]);

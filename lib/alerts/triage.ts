@@ -7,9 +7,9 @@
  * per alert on the dashboard's stream (target alert/<id>) in the same transaction as the change;
  * those events are the alert's history. A refused attempt (segregation of duties) is recorded too.
  */
-import { asc, eq, inArray, sql as dsql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql as dsql } from 'drizzle-orm';
 import type { Tx } from '@/db/client';
-import { alerts, DISPOSITIONS, users } from '@/db/schema';
+import { alertResolutions, alerts, DISPOSITIONS, users } from '@/db/schema';
 import { writeAuditEvents } from '@/lib/audit/writer';
 import type { DashboardEventInput, FieldChange } from '@/lib/audit/types';
 import { ExpectedError } from '@/lib/errors';
@@ -280,6 +280,19 @@ export async function triageAlerts(
           updatedAt: now,
         })
         .where(inArray(alerts.id, result.done.slice(i, i + LOCK_CHUNK)));
+  // The backlog chart's index of resolutions (db/schema/detection.ts, alertResolutions).
+  for (let i = 0; i < result.done.length; i += LOCK_CHUNK) {
+    const chunk = result.done.slice(i, i + LOCK_CHUNK);
+    if (action.kind === 'resolve')
+      await tx
+        .insert(alertResolutions)
+        .values(chunk.map((alertId) => ({ alertId, resolvedAt: now })));
+    else if (action.kind === 'reopen')
+      await tx
+        .update(alertResolutions)
+        .set({ reopenedAt: now })
+        .where(and(inArray(alertResolutions.alertId, chunk), isNull(alertResolutions.reopenedAt)));
+  }
   await writeAuditEvents(tx, events);
   return result;
 }

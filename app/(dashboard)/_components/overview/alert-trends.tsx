@@ -96,10 +96,15 @@ export function AlertTrendCharts({ range, trends }: { range: OverviewRange; tren
   });
   const raisedTotal = trends.raised.reduce((n, r) => n + r.alerts, 0);
 
-  // Open backlog at the end of each bucket: the backlog at the start, plus raised, minus resolved.
+  // Open backlog at the end of each bucket: the backlog at the start, plus raised, minus
+  // resolved, plus reopened.
   const delta = new Map<number, number>();
-  for (const r of trends.raised) delta.set(r.bucket, (delta.get(r.bucket) ?? 0) + r.alerts);
-  for (const r of trends.resolved) delta.set(r.bucket, (delta.get(r.bucket) ?? 0) - r.alerts);
+  const add = (list: { bucket: number; alerts: number }[], sign: number) => {
+    for (const r of list) delta.set(r.bucket, (delta.get(r.bucket) ?? 0) + sign * r.alerts);
+  };
+  add(trends.raised, 1);
+  add(trends.resolved, -1);
+  add(trends.reopened, 1);
   const backlog = backlogSeries(trends.backlogAtStart, starts, delta).map((value, i) => ({
     start: starts[i]!,
     label: bucketLabel(starts[i]!, range.bucket),
