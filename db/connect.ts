@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { dataDir } from '@/lib/config';
 import { createDb, type Database } from './client';
 import { readOrCreateSecret, startEmbeddedPostgres, type EmbeddedCluster } from './embedded';
 import { migrateDatabase } from './migrate';
 
-export const dataDir = () => path.resolve(process.env.WHOCHANGED_DATA_DIR ?? '.data');
 
 function isAlive(pid: number): boolean {
   try {

@@ -5,7 +5,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { dataDir, openDatabase } from '@/db/connect';
+import { openDatabase } from '@/db/connect';
+import { dataDir } from '@/lib/config';
 import { loadDemo } from '@/lib/ingest/demo';
 
 const { values } = parseArgs({

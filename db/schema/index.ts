@@ -4,3 +4,4 @@ export * from './sources';
 export * from './searches';
 export * from './detection';
 export * from './rollups';
+export * from './integrity';

@@ -32,6 +32,10 @@ export const DASHBOARD_ACTIONS = {
   'alert.triage_refused': 'Was refused a triage action',
   'rule.update': 'Changed a detection rule',
   'detection_settings.update': 'Changed detection settings',
+  'evidence.export': 'Exported an evidence bundle',
+  'integrity.checkpoint': 'Asked for a signed checkpoint',
+  'integrity.verify': 'Ran a full integrity verification',
+  'signing_key.rotate': 'Rotated the checkpoint signing key',
 } as const;
 export type DashboardAction = keyof typeof DASHBOARD_ACTIONS;
 

@@ -91,6 +91,8 @@ export type StreamResult = {
   headSeq: number;
   headHash: string;
   broken: ChainBreak | null;
+  /** The recomputed hash (hex) at each wanted seq that the walk reached intact. */
+  at: Map<number, string>;
 };
 
 /**
@@ -120,16 +122,20 @@ export async function verifyStream(
   rows: AsyncIterable<StoredRow> | Iterable<StoredRow>,
   head: { seq: number; hash: Buffer },
   retention: RetentionRun[] = [],
+  wanted: ReadonlySet<number> = new Set(),
 ): Promise<StreamResult> {
   let expected = 1;
   let prev: Buffer = GENESIS_HASH;
   let count = 0;
   const runs = new Map(retention.map((r) => [r.firstSeq, r]));
+  const at = new Map<number, string>();
+  if (wanted.has(0)) at.set(0, GENESIS_HASH.toString('hex'));
   const result = (broken: ChainBreak | null): StreamResult => ({
     events: count,
     headSeq: head.seq,
     headHash: head.hash.toString('hex'),
     broken,
+    at,
   });
   const stepOverRuns = () => {
     for (
@@ -139,6 +145,7 @@ export async function verifyStream(
     ) {
       expected = run.lastSeq + 1;
       prev = run.lastHash;
+      if (wanted.has(run.lastSeq)) at.set(run.lastSeq, prev.toString('hex'));
     }
   };
   for await (const row of rows) {
@@ -174,6 +181,7 @@ export async function verifyStream(
         detail: 'the stored content does not match its hash',
       });
     prev = row.hash;
+    if (wanted.has(seq)) at.set(seq, prev.toString('hex'));
     expected++;
   }
   stepOverRuns();
@@ -197,6 +205,8 @@ export type VerifyReport = {
 export async function verifyDatabase(
   sql: postgres.Sql,
   onProgress?: (done: number) => void,
+  /** Per stream id, the seqs whose recomputed hash the caller needs (checkpoints). */
+  wanted: ReadonlyMap<string, ReadonlySet<number>> = new Map(),
 ): Promise<VerifyReport> {
   const streams = await sql<{ id: string; name: string; head_seq: string; head_hash: Buffer }[]>`
     select id, name, head_seq, head_hash from audit_streams order by name`;
@@ -231,6 +241,7 @@ export async function verifyDatabase(
       rows,
       { seq: Number(stream.head_seq), hash: stream.head_hash },
       retention,
+      wanted.get(stream.id),
     );
     report.streams.push({ id: stream.id, name: stream.name, ...result });
     if (result.broken) report.ok = false;

@@ -1,6 +1,12 @@
 import { RULE_NAMES, type RuleId, type Severity } from '@/lib/detection/types';
 
-export const ruleLabel = (rule: string) => RULE_NAMES[rule as RuleId] ?? rule;
+/** Alerts raised by the dashboard's own machinery rather than a detection rule (lib/integrity). */
+const SYSTEM_RULE_NAMES: Record<string, string> = {
+  integrity_failure: 'Integrity verification failed',
+};
+
+export const ruleLabel = (rule: string) =>
+  RULE_NAMES[rule as RuleId] ?? SYSTEM_RULE_NAMES[rule] ?? rule;
 
 export const SEVERITY_LABELS: Record<Severity, string> = {
   low: 'Low',
