@@ -7,6 +7,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/connect';
 import { dataDir } from '@/lib/config';
+import { createCheckpoint } from '@/lib/integrity/checkpoints';
+import { loadSigner } from '@/lib/integrity/keys';
 import { loadDemo } from '@/lib/ingest/demo';
 
 const { values } = parseArgs({
@@ -33,12 +35,14 @@ if (
 }
 const manifestFile = path.join(dataDir(), 'demo-manifest.json');
 const { db, close } = await openDatabase();
+const signer = loadSigner();
 try {
   const result = await loadDemo(db, {
     events,
     days,
     seed,
     manifestFile,
+    checkpoint: () => createCheckpoint(db, 'manual', signer),
     onProgress: (done) => {
       if (process.stderr.isTTY)
         process.stderr.write(

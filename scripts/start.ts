@@ -16,6 +16,9 @@ import { startEmbeddedPostgres, readOrCreateSecret, type EmbeddedCluster } from 
 import { isClosedSocketWrite } from '@/db/driver-quirks';
 import { migrateDatabase } from '@/db/migrate';
 import { DEMO_USERS, seedDemo } from '@/db/seed';
+import { dataDir as dataDirOf } from '@/lib/config';
+import { createCheckpoint } from '@/lib/integrity/checkpoints';
+import { loadSigner } from '@/lib/integrity/keys';
 import { loadDemo } from '@/lib/ingest/demo';
 import { ROLE_LABELS } from '@/lib/authz';
 import {
@@ -27,7 +30,7 @@ import {
 
 const root = process.cwd();
 const dev = process.argv.includes('--dev');
-const dataDir = path.resolve(process.env.WHOCHANGED_DATA_DIR ?? '.data');
+const dataDir = dataDirOf();
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? '127.0.0.1';
 const log = (msg: string) => console.log(`[whochanged] ${msg}`);
@@ -96,15 +99,18 @@ process.on('uncaughtException', (error) => {
   process.exit(1);
 });
 
-/** Runs `scripts/detect.ts --follow` as a child process, restarting it if it exits. */
-function superviseDetection(appUrl: string, stopping: () => boolean) {
+/**
+ * Runs `scripts/<script> --follow` as a child process at a lower CPU priority, restarting it if
+ * it exits: the event pipeline (detect.ts) and the checkpoints and verification (integrity.ts).
+ */
+function superviseWorker(name: string, script: string, appUrl: string, stopping: () => boolean) {
   let child: ChildProcess | null = null;
   const run = () => {
     child = spawn(
       process.execPath,
       [
         path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
-        path.join(root, 'scripts', 'detect.ts'),
+        path.join(root, 'scripts', script),
         '--follow',
       ],
       {
@@ -112,8 +118,8 @@ function superviseDetection(appUrl: string, stopping: () => boolean) {
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );
-    // Detection has seconds of slack (its target lag is 5 s); requests have milliseconds. A
-    // lower CPU priority lets the server's process win the cores when both are busy.
+    // The workers have seconds of slack (detection's target lag is 5 s); requests have
+    // milliseconds. A lower CPU priority lets the server's process win the cores when all are busy.
     try {
       if (child.pid) os.setPriority(child.pid, 10);
     } catch {
@@ -122,7 +128,7 @@ function superviseDetection(appUrl: string, stopping: () => boolean) {
     child.on('exit', (code) => {
       child = null;
       if (stopping()) return;
-      console.error(`[whochanged] the detection process exited (${code}); restarting it in 2 s`);
+      console.error(`[whochanged] the ${name} process exited (${code}); restarting it in 2 s`);
       setTimeout(run, 2000).unref();
     });
   };
@@ -172,14 +178,14 @@ async function main() {
 
   let stopping = false;
   let server: http.Server | null = null;
-  let detection: { stop: () => Promise<void> } | null = null;
+  let workers: { stop: () => Promise<void> }[] = [];
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down…`);
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections?.();
-    await detection?.stop();
+    await Promise.all(workers.map((w) => w.stop()));
     rmSync(runtimeFile, { force: true });
     if (cluster) await cluster.stop();
     log('stopped.');
@@ -212,12 +218,14 @@ async function main() {
         `loading ${demoEvents.toLocaleString('en-US')} demo events over 90 days (first start only)…`,
       );
       const demoDb = createDb(appUrl, { max: 4 });
+      const signer = loadSigner();
       try {
         const result = await loadDemo(demoDb, {
           events: Math.max(demoEvents, 1000),
           days: 90,
           seed: 42,
           manifestFile: path.join(dataDir, 'demo-manifest.json'),
+          checkpoint: () => createCheckpoint(demoDb, 'manual', signer),
         });
         log(
           `loaded ${result.events.toLocaleString('en-US')} demo events in ${result.seconds.toFixed(1)} s; planted incidents are listed in ${path.join(dataDir, 'demo-manifest.json')}`,
@@ -255,7 +263,12 @@ async function main() {
   // catches up on whatever arrived while it was down (on the first start, the demo data), then
   // follows new events as they are committed. Its bursts of evaluation never block the server's
   // event loop, and it is restarted if it dies.
-  detection = superviseDetection(appUrl, () => stopping);
+  // Beside it, the checkpoints (every CHECKPOINT_INTERVAL_SECONDS, signed with the key in
+  // .data/) and the daily full verification.
+  workers = [
+    superviseWorker('detection', 'detect.ts', appUrl, () => stopping),
+    superviseWorker('integrity', 'integrity.ts', appUrl, () => stopping),
+  ];
   const url = `http://${hostname === '0.0.0.0' ? 'localhost' : hostname}:${port}`;
   writeFileSync(
     runtimeFile,
