@@ -1,0 +1,528 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Database } from '@/db/client';
+import {
+  canonicalTextFromParts,
+  contentParts,
+  formatTimestamp,
+  leafHashOfBytes,
+} from '@/lib/audit/chain';
+import { canonicalJson } from '@/lib/audit/jcs';
+import { writeAuditEvent } from '@/lib/audit/writer';
+import { envelopeFromRow, STORED_COLUMNS, type StoredRow } from '@/lib/audit/verify';
+import type { Role } from '@/lib/authz';
+import { ExpectedError } from '@/lib/errors';
+import { csvRecord } from '@/lib/export/csv';
+import { createCheckpoint, listCheckpoints, parseBody } from '@/lib/integrity/checkpoints';
+import type { Signer } from '@/lib/integrity/keys';
+import { compileSearch, describeSearch, parseSearch } from '@/lib/search';
+import type { ActingUser } from '@/lib/users';
+import { packBundle } from './pack';
+
+/** At most this many events in scope, and chain entries in all (redacted ones included). */
+export const MAX_SCOPE_EVENTS = 200_000;
+export const MAX_CHAIN_ENTRIES = 2_000_000;
+export const MAX_SAMPLE = 10_000;
+
+/** What an evidence bundle covers. Exactly one of query, record and person, or none (everything). */
+export const evidenceScopeSchema = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true, error: 'from must be a date and time' }),
+    to: z.iso.datetime({ offset: true, error: 'to must be a date and time' }),
+    query: z.string().max(2000, 'query must be at most 2,000 characters').optional(),
+    record: z
+      .strictObject({
+        type: z.string().min(1, 'record type is required').max(200),
+        id: z.string().min(1, 'record id is required').max(500),
+      })
+      .optional(),
+    person: z.string().min(1, 'person is required').max(500).optional(),
+    alerts: z.boolean().default(true),
+    sample: z
+      .strictObject({
+        size: z
+          .number({ error: 'sample size must be a number' })
+          .int('sample size must be a whole number')
+          .min(1, 'sample size must be at least 1')
+          .max(MAX_SAMPLE, `sample size must be at most ${MAX_SAMPLE.toLocaleString('en-US')}`),
+        seed: z
+          .string()
+          .regex(/^[0-9a-f]{2,128}$/i, 'seed must be hex (2 to 128 digits)')
+          .optional(),
+      })
+      .optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (Date.parse(s.from) >= Date.parse(s.to))
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must be after from' });
+    const kinds = [
+      s.query?.trim() ? 'query' : null,
+      s.record ? 'record' : null,
+      s.person ? 'person' : null,
+    ].filter(Boolean);
+    if (kinds.length > 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['query'],
+        message: `choose one scope, not ${kinds.join(' and ')}`,
+      });
+  });
+export type EvidenceScope = z.input<typeof evidenceScopeSchema>;
+type Scope = z.output<typeof evidenceScopeSchema>;
+
+export type Exporter = ActingUser & { userId: string; role: Role };
+
+const dialect = new PgDialect();
+
+/** The scope's filter on audit_events (within the period). */
+function scopeFilter(scope: Scope): SQL {
+  const period = sql`occurred_at >= ${new Date(scope.from).toISOString()}::timestamptz and occurred_at < ${new Date(scope.to).toISOString()}::timestamptz`;
+  if (scope.query?.trim()) {
+    const parsed = parseSearch(scope.query);
+    if (!parsed.ok)
+      throw new ExpectedError(`The search is not valid: ${parsed.error.message}`, 'query');
+    return sql`${period} and (${compileSearch(parsed.tree)})`;
+  }
+  if (scope.record)
+    return sql`${period} and target_type = ${scope.record.type} and target_id = ${scope.record.id}`;
+  if (scope.person) return sql`${period} and actor_id = ${scope.person}`;
+  return period;
+}
+
+function describeScope(scope: Scope): string {
+  const what = scope.query?.trim()
+    ? `search "${describeSearch((parseSearch(scope.query) as { ok: true; tree: never }).tree)}"`
+    : scope.record
+      ? `record ${scope.record.type}/${scope.record.id}`
+      : scope.person
+        ? `person ${scope.person}`
+        : 'every event';
+  return `${what}, ${new Date(scope.from).toISOString()} to ${new Date(scope.to).toISOString()}`;
+}
+
+/** Ranks for the reproducible sample (VERIFY.md, "Sampling"). */
+export function sampleRank(seedHex: string, hashHex: string): string {
+  return createHash('sha256')
+    .update(Buffer.from(seedHex, 'hex'))
+    .update(Buffer.from(hashHex, 'hex'))
+    .digest('hex');
+}
+
+export function drawSample(population: string[], seedHex: string, size: number): string[] {
+  return population
+    .map((h) => ({ h, rank: sampleRank(seedHex, h) }))
+    .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0))
+    .slice(0, size)
+    .map((x) => x.h);
+}
+
+type ScopeRow = { stream_id: string; seq: number; hash: string; changed: boolean };
+type Stretch = { stream: string; from: number; to: number; fromCp: number | null; toCp: number };
+
+/**
+ * Builds an evidence bundle (lib/evidence/VERIFY.md): records the export as an audit event,
+ * takes a checkpoint right after it, and packs the events in scope with the chain around them,
+ * the checkpoints that anchor every stretch, the public keys, a CSV, the alerts in scope and
+ * their review history, and (optionally) a reproducible sample.
+ */
+export async function exportEvidence(
+  db: Database,
+  by: Exporter,
+  input: EvidenceScope,
+  signer: Signer,
+  dir?: string,
+): Promise<{
+  zip: Buffer;
+  filename: string;
+  exportCheckpoint: number;
+  counts: Record<string, number>;
+}> {
+  const parsedScope = evidenceScopeSchema.safeParse(input);
+  if (!parsedScope.success) {
+    const issue = parsedScope.error.issues[0]!;
+    throw new ExpectedError(issue.message, issue.path.join('.') || undefined);
+  }
+  const scope = parsedScope.data;
+  const filter = scopeFilter(scope);
+
+  // The events in scope (ids only), and the population of changes for the sample.
+  const q = dialect.sqlToQuery(sql`
+    select stream_id::text as stream_id, seq::float8 as seq, encode(hash, 'hex') as hash,
+           jsonb_array_length(changes) > 0 as changed
+      from audit_events where ${filter} limit ${MAX_SCOPE_EVENTS + 1}`);
+  const matched = await db.$client.unsafe<ScopeRow[]>(q.sql, q.params as never[]);
+  if (matched.length > MAX_SCOPE_EVENTS)
+    throw new ExpectedError(
+      `More than ${MAX_SCOPE_EVENTS.toLocaleString('en-US')} events are in scope: narrow the period or the scope, or draw a sample.`,
+    );
+  let inScope: ScopeRow[] = matched;
+  let sample: { seed: string; size: number; population: string[]; drawn: string[] } | null = null;
+  if (scope.sample) {
+    const population = matched
+      .filter((r) => r.changed)
+      .map((r) => r.hash)
+      .sort();
+    if (population.length === 0)
+      throw new ExpectedError('There are no changes in scope to sample.', 'sample');
+    const seed = (scope.sample.seed ?? randomBytes(16).toString('hex')).toLowerCase();
+    if (seed.length % 2)
+      throw new ExpectedError('seed must have an even number of hex digits', 'sample.seed');
+    const drawn = drawSample(population, seed, scope.sample.size);
+    sample = { seed, size: scope.sample.size, population, drawn };
+    const picked = new Set(drawn);
+    inScope = matched.filter((r) => picked.has(r.hash));
+  }
+
+  // The alerts about these events (or raised in the period, for an unfiltered scope), and their
+  // review history: the dashboard's own events about each alert, which join the scope.
+  type AlertRow = Record<string, unknown> & { id: string };
+  let alertRows: AlertRow[] = [];
+  if (scope.alerts) {
+    const unfiltered = !scope.query?.trim() && !scope.record && !scope.person;
+    const aq = dialect.sqlToQuery(sql`
+      select a.id::text as id, a.rule, a.severity, a.status, a.disposition, a.ticket, a.summary,
+             a.actor_id, a.actor_name, a.target_type, a.target_id, a.target_label, a.event_count,
+             a.details, to_char(a.first_event_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as first_event_at,
+             to_char(a.last_event_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_event_at,
+             to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at
+        from alerts a
+       where ${
+         unfiltered
+           ? sql`a.created_at >= ${new Date(scope.from).toISOString()}::timestamptz and a.created_at < ${new Date(scope.to).toISOString()}::timestamptz`
+           : sql`a.id in (select ae.alert_id from alert_events ae
+                           where (ae.event_id, ae.occurred_at) in (select id, occurred_at from audit_events where ${filter}))`
+       }
+       order by a.id limit 5001`);
+    alertRows = await db.$client.unsafe<AlertRow[]>(aq.sql, aq.params as never[]);
+    if (alertRows.length > 5000)
+      throw new ExpectedError('More than 5,000 alerts are in scope: narrow the period.');
+  }
+  const alertIds = alertRows.map((a) => a.id);
+  const history = alertIds.length
+    ? await db.$client<ScopeRow[]>`
+        select stream_id::text as stream_id, seq::float8 as seq, encode(hash, 'hex') as hash, false as changed
+          from audit_events where target_type = 'alert' and target_id = any(${alertIds})
+            and action like 'alert.%'`
+    : [];
+
+  // The export is recorded first, then signed into a checkpoint: the bundle carries both.
+  const exportId = randomBytes(8).toString('hex');
+  const exportEvent = await db.transaction(async (tx) => {
+    await writeAuditEvent(tx, {
+      action: 'evidence.export',
+      actor: by.actor,
+      context: by.context,
+      sessionId: by.sessionId,
+      target: { type: 'evidence_bundle', id: exportId, label: describeScope(scope).slice(0, 200) },
+      metadata: {
+        scope: {
+          from: scope.from,
+          to: scope.to,
+          query: scope.query ?? null,
+          record: scope.record ?? null,
+          person: scope.person ?? null,
+          alerts: scope.alerts,
+          sample: sample
+            ? { size: sample.size, seed: sample.seed, population: sample.population.length }
+            : null,
+        },
+        events: inScope.length,
+        alerts: alertRows.length,
+      },
+    });
+    // Still holding the dashboard stream's head lock: its seq is ours.
+    const [head] = await tx.execute<{ id: string; seq: number; hash: string }>(sql`
+      select id::text as id, head_seq::float8 as seq, encode(head_hash, 'hex') as hash
+        from audit_streams where kind = 'dashboard'`);
+    return head!;
+  });
+  const exportCheckpoint = await createCheckpoint(db, 'export', signer, dir);
+
+  // Each event in scope lies between the newest checkpoint before it and the oldest one
+  // covering it; overlapping stretches of a stream merge.
+  const wanted = new Map<string, Set<number>>();
+  for (const r of [
+    ...inScope,
+    ...history,
+    { stream_id: exportEvent.id, seq: exportEvent.seq, hash: exportEvent.hash, changed: false },
+  ]) {
+    const set = wanted.get(r.stream_id) ?? new Set<number>();
+    set.add(r.seq);
+    wanted.set(r.stream_id, set);
+  }
+  const all = (await listCheckpoints(db)).filter((c) => c.id <= exportCheckpoint.id);
+  const marks = new Map<string, { id: number; seq: number; hash: string }[]>();
+  for (const c of all)
+    for (const s of parseBody(c).streams) {
+      const list = marks.get(s.id) ?? [];
+      list.push({ id: c.id, seq: s.seq, hash: s.head });
+      marks.set(s.id, list);
+    }
+  const stretches: Stretch[] = [];
+  for (const [stream, seqs] of wanted) {
+    const list = marks.get(stream) ?? [];
+    let open: Stretch | null = null;
+    for (const seq of [...seqs].sort((a, b) => a - b)) {
+      // Newest checkpoint strictly before seq, oldest at or after it (the export's for its event).
+      let before: { id: number; seq: number } | null = null;
+      let after: { id: number; seq: number } | null = null;
+      for (const m of list) {
+        if (m.seq < seq && (!before || m.seq >= before.seq)) before = m;
+        if (m.seq >= seq && !after) after = m;
+      }
+      if (stream === exportEvent.id && seq === exportEvent.seq)
+        after = {
+          id: exportCheckpoint.id,
+          seq: parseBody(exportCheckpoint).streams.find((s) => s.id === stream)!.seq,
+        };
+      if (!after) throw new Error(`no checkpoint covers seq ${seq} of stream ${stream}`);
+      const fromSeq = before?.seq ?? 0;
+      if (open && fromSeq <= open.to) {
+        if (after.seq > open.to) {
+          open.to = after.seq;
+          open.toCp = after.id;
+        }
+      } else {
+        if (open) stretches.push(open);
+        open = { stream, from: fromSeq, to: after.seq, fromCp: before?.id ?? null, toCp: after.id };
+      }
+    }
+    if (open) stretches.push(open);
+  }
+  const totalEntries = stretches.reduce((n, s) => n + (s.to - s.from), 0);
+  if (totalEntries > MAX_CHAIN_ENTRIES)
+    throw new ExpectedError(
+      `The chain around these events holds ${totalEntries.toLocaleString('en-US')} entries (at most ${MAX_CHAIN_ENTRIES.toLocaleString('en-US')}): narrow the period or draw a sample.`,
+    );
+
+  // The chain entries: full for events in scope, redacted (leaf only) for the others.
+  const names = new Map(
+    (
+      await db.execute<{ id: string; name: string }>(
+        sql`select id::text as id, name from audit_streams`,
+      )
+    ).map((s) => [s.id, s.name]),
+  );
+  stretches.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.from - b.from));
+  const lines: string[] = [];
+  const csv: string[] = [csvRecord(CSV_COLUMNS)];
+  let full = 0;
+  let redacted = 0;
+  for (const s of stretches) {
+    const keep = wanted.get(s.stream)!;
+    const cursor = db.$client
+      .unsafe<(StoredRow & { prev_hex: string; hash_hex: string })[]>(
+        `select ${STORED_COLUMNS}, encode(prev_hash, 'hex') as prev_hex, encode(hash, 'hex') as hash_hex
+           from audit_events where stream_id = $1 and seq > $2 and seq <= $3 order by seq`,
+        [s.stream, s.from, s.to],
+      )
+      .cursor(2000);
+    for await (const rows of cursor)
+      for (const row of rows) {
+        const envelope = envelopeFromRow(s.stream, row);
+        const { stream, seq, receivedAt, flags, ...content } = envelope;
+        const text = canonicalTextFromParts(contentParts(content), {
+          stream,
+          seq,
+          receivedAt,
+          flags,
+        });
+        // Each line is the JCS of its entry (keys in order), so the event's text in it is
+        // exactly the bytes its leaf hashes.
+        const tail = `"prevHash":"${row.prev_hex}","seq":${Number(row.seq)},"stream":"${s.stream}"}`;
+        if (keep.has(Number(row.seq))) {
+          lines.push(`{"event":${text},"hash":"${row.hash_hex}",${tail}`);
+          full++;
+          if (s.stream !== exportEvent.id || row.action.startsWith('evidence.'))
+            csv.push(...csvRows(names.get(s.stream) ?? s.stream, envelope, row.hash_hex));
+        } else {
+          const leaf = leafHashOfBytes(Buffer.from(text, 'utf8')).toString('hex');
+          lines.push(`{"hash":"${row.hash_hex}","leaf":"${leaf}",${tail}`);
+          redacted++;
+        }
+      }
+  }
+  const used = new Set<number>([exportCheckpoint.id]);
+  for (const s of stretches) {
+    if (s.fromCp !== null) used.add(s.fromCp);
+    used.add(s.toCp);
+  }
+  const cps = all.filter((c) => used.has(c.id));
+  const head = (cpId: number | null, stream: string, seq: number) =>
+    cpId === null
+      ? '0'.repeat(64)
+      : parseBody(cps.find((c) => c.id === cpId)!).streams.find(
+          (x) => x.id === stream && x.seq === seq,
+        )!.head;
+  const chains = stretches.map((s) => ({
+    stream: s.stream,
+    name: names.get(s.stream) ?? s.stream,
+    from: { seq: s.from, hash: head(s.fromCp, s.stream, s.from), checkpoint: s.fromCp },
+    to: { seq: s.to, hash: head(s.toCp, s.stream, s.to), checkpoint: s.toCp },
+  }));
+  const keys = await db.$client<{ key_id: string; public_key: string }[]>`
+    select key_id, public_key from signing_keys where key_id = any(${[...new Set(cps.map((c) => c.keyId))]})`;
+
+  const historyByAlert = new Map<string, unknown[]>();
+  if (alertIds.length) {
+    const events = await db.$client<
+      {
+        target_id: string;
+        at: string;
+        action: string;
+        actor_name: string | null;
+        reason: string | null;
+        changes: unknown;
+        seq: number;
+      }[]
+    >`
+      select target_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, action,
+             actor_name, reason, changes, seq::float8 as seq
+        from audit_events where target_type = 'alert' and target_id = any(${alertIds}) and action like 'alert.%'
+       order by occurred_at, seq`;
+    for (const e of events) {
+      const list = historyByAlert.get(e.target_id) ?? [];
+      list.push({
+        at: e.at,
+        action: e.action,
+        by: e.actor_name,
+        reason: e.reason,
+        changes: e.changes,
+        seq: e.seq,
+      });
+      historyByAlert.set(e.target_id, list);
+    }
+  }
+  const alertsJson = alertRows.map((a) => ({ ...a, history: historyByAlert.get(a.id) ?? [] }));
+
+  const files: { path: string; bytes: Buffer }[] = [
+    { path: 'events.ndjson', bytes: Buffer.from(lines.map((l) => l + '\n').join(''), 'utf8') },
+    { path: 'chains.json', bytes: Buffer.from(JSON.stringify(chains, null, 1) + '\n', 'utf8') },
+    {
+      path: 'checkpoints.ndjson',
+      bytes: Buffer.from(
+        cps
+          .map(
+            (c) =>
+              canonicalJson({
+                body: c.body,
+                hash: c.hash,
+                keyId: c.keyId,
+                signature: c.signature,
+              }) + '\n',
+          )
+          .join(''),
+        'utf8',
+      ),
+    },
+    ...keys.map((k) => ({
+      path: `keys/${k.key_id.replace(':', '-')}.pem`,
+      bytes: Buffer.from(k.public_key, 'utf8'),
+    })),
+    { path: 'events.csv', bytes: Buffer.from(csv.join(''), 'utf8') },
+    { path: 'alerts.json', bytes: Buffer.from(JSON.stringify(alertsJson, null, 1) + '\n', 'utf8') },
+  ];
+  if (sample) {
+    const population = sample.population.map((h) => h + '\n').join('');
+    files.push(
+      { path: 'population.txt', bytes: Buffer.from(population, 'utf8') },
+      {
+        path: 'sample.json',
+        bytes: Buffer.from(
+          JSON.stringify(
+            {
+              method: 'sha256-rank-v1',
+              seed: sample.seed,
+              size: sample.size,
+              populationCount: sample.population.length,
+              populationHash: createHash('sha256').update(population, 'utf8').digest('hex'),
+              sample: sample.drawn,
+            },
+            null,
+            1,
+          ) + '\n',
+          'utf8',
+        ),
+      },
+    );
+  }
+  const counts = { events: full, redacted, checkpoints: cps.length, alerts: alertRows.length };
+  const createdAt = formatTimestamp(new Date());
+  const zip = packBundle({
+    files,
+    manifest: {
+      createdAt,
+      createdBy: { id: by.userId, name: by.actor.name ?? '', role: by.role },
+      scope: {
+        from: new Date(scope.from).toISOString(),
+        to: new Date(scope.to).toISOString(),
+        query: scope.query?.trim() || null,
+        record: scope.record ?? null,
+        person: scope.person ?? null,
+        alerts: scope.alerts,
+        sample: sample ? { size: sample.size, seed: sample.seed } : null,
+        description: describeScope(scope),
+      },
+      exportCheckpoint: exportCheckpoint.id,
+      exportEvent: { stream: exportEvent.id, seq: exportEvent.seq },
+      counts,
+    },
+    privateKey: signer.privateKey,
+  });
+  return {
+    zip,
+    filename: `whochanged-evidence-${createdAt.replace(/[:.]/g, '-')}.zip`,
+    exportCheckpoint: exportCheckpoint.id,
+    counts,
+  };
+}
+
+const CSV_COLUMNS = [
+  'occurred_at',
+  'stream',
+  'seq',
+  'action',
+  'outcome',
+  'actor_id',
+  'actor_name',
+  'actor_email',
+  'actor_ip',
+  'target_type',
+  'target_id',
+  'target_label',
+  'field',
+  'old',
+  'new',
+  'reason',
+  'hash',
+];
+
+function csvRows(stream: string, e: ReturnType<typeof envelopeFromRow>, hash: string): string[] {
+  const base = [
+    formatTimestamp(e.occurredAt),
+    stream,
+    e.seq,
+    e.action,
+    e.outcome,
+    e.actor.id,
+    e.actor.name,
+    e.actor.email,
+    e.actor.ip,
+    e.target.type,
+    e.target.id,
+    e.target.label,
+  ];
+  const changes = e.changes.length ? e.changes : [null];
+  return changes.map((c) =>
+    csvRecord([
+      ...base,
+      c?.field ?? '',
+      c ? JSON.stringify(c.old) : '',
+      c ? JSON.stringify(c.new) : '',
+      e.reason,
+      hash,
+    ]),
+  );
+}
