@@ -1,24 +1,48 @@
 /**
  * `npm run checkpoint`: signs a checkpoint of every stream head now and prints it.
+ * `--rotate-key`: replaces the signing key first (the old private key is destroyed, its public
+ * key stays listed so old checkpoints still verify), records the rotation, and signs the
+ * checkpoint with the new key.
  * `--follow` (run by `npm start` beside the server): a checkpoint every
  * CHECKPOINT_INTERVAL_SECONDS (also when nothing happened), and a full verification every
  * VERIFY_INTERVAL_HOURS (the first when the last one is older than that), recorded for the
  * integrity page; a failure raises a critical alert.
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '@/db/connect';
+import { cliActor, openDatabase } from '@/db/connect';
+import { writeAuditEvent } from '@/lib/audit/writer';
 import { integrityConfig } from '@/lib/config';
 import { createCheckpoint, startCheckpointLoop } from '@/lib/integrity/checkpoints';
-import { loadSigner, registerKey } from '@/lib/integrity/keys';
+import { loadSigner, registerKey, rotateKeyFile } from '@/lib/integrity/keys';
 import { lastRun, runVerification } from '@/lib/integrity/runs';
 
-const { values } = parseArgs({ options: { follow: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    follow: { type: 'boolean', default: false },
+    'rotate-key': { type: 'boolean', default: false },
+  },
+});
 const config = integrityConfig();
 const { db, close } = await openDatabase({ quiet: true });
 const log = (m: string) => console.error(`[integrity] ${m}`);
 try {
-  const signer = loadSigner(config);
+  let signer = loadSigner(config);
   await registerKey(db, signer, config.checkpointDir);
+  if (values['rotate-key']) {
+    const { old, next } = await rotateKeyFile(db, config);
+    await db.transaction((tx) =>
+      writeAuditEvent(tx, {
+        ...cliActor(),
+        action: 'signing_key.rotate',
+        target: { type: 'signing_key', id: next.keyId, label: next.fingerprint },
+        changes: [{ field: 'key', old: old.keyId, new: next.keyId }],
+      }),
+    );
+    console.log(
+      `rotated the signing key: ${old.keyId} is retired, ${next.keyId} signs from now on`,
+    );
+    signer = next;
+  }
   if (!values.follow) {
     const c = await createCheckpoint(db, 'manual', signer, config.checkpointDir);
     console.log(`checkpoint #${c.id} signed by ${c.keyId} (fingerprint ${signer.fingerprint})`);
