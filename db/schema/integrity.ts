@@ -6,8 +6,10 @@ import {
   check,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
+  uuid,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -29,6 +31,24 @@ export const checkpoints = pgTable(
     signature: text().notNull(),
   },
   (t) => [check('checkpoints_reason_check', sql`${t.reason} in ('interval', 'export', 'manual')`)],
+);
+
+/**
+ * Each checkpoint's signed (stream, seq), as an index: an evidence export finds the checkpoints
+ * around any seq by probes instead of reading every checkpoint body (105,000 a year at the
+ * default interval). Written with its checkpoint, append-only like it; the signed body stays
+ * the evidence.
+ */
+export const checkpointHeads = pgTable(
+  'checkpoint_heads',
+  {
+    streamId: uuid().notNull(),
+    seq: bigint({ mode: 'number' }).notNull(),
+    checkpointId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => checkpoints.id),
+  },
+  (t) => [primaryKey({ columns: [t.streamId, t.seq, t.checkpointId] })],
 );
 
 /** Every public key that ever signed a checkpoint: rotation retires a key, never removes it. */

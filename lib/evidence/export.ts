@@ -252,31 +252,39 @@ export async function exportEvidence(
     set.add(r.seq);
     wanted.set(r.stream_id, set);
   }
-  const all = (await listCheckpoints(db)).filter((c) => c.id <= exportCheckpoint.id);
-  const marks = new Map<string, { id: number; seq: number; hash: string }[]>();
-  for (const c of all)
-    for (const s of parseBody(c).streams) {
-      const list = marks.get(s.id) ?? [];
-      list.push({ id: c.id, seq: s.seq, hash: s.head });
-      marks.set(s.id, list);
-    }
+  // The checkpoints' signed seqs of each stream around its wanted seqs (checkpoint_heads, by
+  // index): per distinct seq the oldest and the newest checkpoint that signed it.
+  const exportSeq = parseBody(exportCheckpoint).streams.find((x) => x.id === exportEvent.id)!.seq;
+  const marks = new Map<string, { seq: number; first: number; last: number }[]>();
+  for (const [stream, seqs] of wanted) {
+    const sorted = [...seqs].sort((a, b) => a - b);
+    marks.set(
+      stream,
+      await db.$client<{ seq: number; first: number; last: number }[]>`
+        select seq::float8 as seq, min(checkpoint_id)::float8 as first, max(checkpoint_id)::float8 as last
+          from checkpoint_heads
+         where stream_id = ${stream} and checkpoint_id <= ${exportCheckpoint.id}
+           and seq >= coalesce((select max(seq) from checkpoint_heads where stream_id = ${stream}
+                                  and seq < ${sorted[0]!} and checkpoint_id <= ${exportCheckpoint.id}), 0)
+           and seq <= (select min(seq) from checkpoint_heads where stream_id = ${stream}
+                         and seq >= ${sorted.at(-1)!} and checkpoint_id <= ${exportCheckpoint.id})
+         group by seq order by seq`,
+    );
+  }
   const stretches: Stretch[] = [];
   for (const [stream, seqs] of wanted) {
     const list = marks.get(stream) ?? [];
     let open: Stretch | null = null;
+    let i = 0; // list[i] is the first mark at or after seq
     for (const seq of [...seqs].sort((a, b) => a - b)) {
-      // Newest checkpoint strictly before seq, oldest at or after it (the export's for its event).
-      let before: { id: number; seq: number } | null = null;
-      let after: { id: number; seq: number } | null = null;
-      for (const m of list) {
-        if (m.seq < seq && (!before || m.seq >= before.seq)) before = m;
-        if (m.seq >= seq && !after) after = m;
-      }
+      // The newest checkpoint strictly before seq, the oldest at or after it (for the export's
+      // own event: the export's checkpoint).
+      while (i < list.length && list[i]!.seq < seq) i++;
+      const b = i > 0 ? list[i - 1]! : null;
+      const before = b ? { id: b.last, seq: b.seq } : null;
+      let after = i < list.length ? { id: list[i]!.first, seq: list[i]!.seq } : null;
       if (stream === exportEvent.id && seq === exportEvent.seq)
-        after = {
-          id: exportCheckpoint.id,
-          seq: parseBody(exportCheckpoint).streams.find((s) => s.id === stream)!.seq,
-        };
+        after = { id: exportCheckpoint.id, seq: exportSeq };
       if (!after) throw new Error(`no checkpoint covers seq ${seq} of stream ${stream}`);
       const fromSeq = before?.seq ?? 0;
       if (open && fromSeq <= open.to) {
@@ -349,13 +357,16 @@ export async function exportEvidence(
     if (s.fromCp !== null) used.add(s.fromCp);
     used.add(s.toCp);
   }
-  const cps = all.filter((c) => used.has(c.id));
-  const head = (cpId: number | null, stream: string, seq: number) =>
-    cpId === null
-      ? '0'.repeat(64)
-      : parseBody(cps.find((c) => c.id === cpId)!).streams.find(
-          (x) => x.id === stream && x.seq === seq,
-        )!.head;
+  const cps = await listCheckpoints(db, [...used]);
+  const head = (cpId: number | null, stream: string, seq: number) => {
+    if (cpId === null) return '0'.repeat(64);
+    const signed = cps.find((c) => c.id === cpId);
+    const entry = signed && parseBody(signed).streams.find((x) => x.id === stream);
+    // checkpoint_heads is an index of the signed bodies; the body decides.
+    if (!entry || entry.seq !== seq)
+      throw new Error(`checkpoint ${cpId} does not sign seq ${seq} of stream ${stream}`);
+    return entry.head;
+  };
   const chains = stretches.map((s) => ({
     stream: s.stream,
     name: names.get(s.stream) ?? s.stream,

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { asc, desc, sql } from 'drizzle-orm';
+import { asc, desc, inArray, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { checkpoints } from '@/db/schema';
+import { checkpointHeads, checkpoints } from '@/db/schema';
 import { formatTimestamp } from '@/lib/audit/chain';
 import { integrityConfig } from '@/lib/config';
 import {
@@ -65,6 +65,10 @@ export async function createCheckpoint(
       signer.privateKey,
     );
     await tx.insert(checkpoints).values({ id, issuedAt, reason, ...signed });
+    if (streams.length)
+      await tx
+        .insert(checkpointHeads)
+        .values(streams.map((s) => ({ streamId: s.id, seq: s.seq, checkpointId: id })));
     return { id, issuedAt, reason, ...signed };
   });
   writeOnce(copyFile(dir, created.id), copyContent(created));
@@ -75,8 +79,12 @@ export function parseBody(c: SignedCheckpoint): CheckpointBody {
   return JSON.parse(c.body) as CheckpointBody;
 }
 
-export async function listCheckpoints(db: Database): Promise<Checkpoint[]> {
-  const rows = await db.select().from(checkpoints).orderBy(asc(checkpoints.id));
+export async function listCheckpoints(db: Database, ids?: number[]): Promise<Checkpoint[]> {
+  const rows = await db
+    .select()
+    .from(checkpoints)
+    .where(ids ? inArray(checkpoints.id, ids) : undefined)
+    .orderBy(asc(checkpoints.id));
   return rows.map((r) => ({
     id: r.id,
     issuedAt: r.issuedAt,

@@ -134,7 +134,10 @@ describe('checkpoints', () => {
   it.each([
     'update checkpoints set reason = $$manual$$',
     'delete from checkpoints',
-    'truncate checkpoints',
+    'truncate checkpoints cascade',
+    'update checkpoint_heads set seq = 0',
+    'delete from checkpoint_heads',
+    'truncate checkpoint_heads',
   ])('are append-only, for the app role, the owner and in replica mode: %s', async (statement) => {
     await expect(t.db.$client.unsafe(statement)).rejects.toThrow(/permission denied/);
     await expect(t.owner.unsafe(statement)).rejects.toThrow(/append-only/);
