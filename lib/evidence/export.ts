@@ -207,6 +207,15 @@ export async function exportEvidence(
             and action like 'alert.%'`
     : [];
 
+  // Refuse a bundle too big to build before anything is recorded: the stretches as the existing
+  // checkpoints draw them (events past the newest one reach up to the stream's head).
+  const estimate = await planStretches(db, wantedSeqs([...inScope, ...history]), null);
+  const totalEntries = estimate.reduce((n, s) => n + (s.to - s.from), 0);
+  if (totalEntries > MAX_CHAIN_ENTRIES)
+    throw new ExpectedError(
+      `The chain around these events holds ${totalEntries.toLocaleString('en-US')} entries (at most ${MAX_CHAIN_ENTRIES.toLocaleString('en-US')}): narrow the period or draw a sample.`,
+    );
+
   // The export is recorded first, then signed into a checkpoint: the bundle carries both.
   const exportId = randomBytes(8).toString('hex');
   const exportEvent = await db.transaction(async (tx) => {
@@ -240,70 +249,18 @@ export async function exportEvidence(
   });
   const exportCheckpoint = await createCheckpoint(db, 'export', signer, dir);
 
-  // Each event in scope lies between the newest checkpoint before it and the oldest one
-  // covering it; overlapping stretches of a stream merge.
-  const wanted = new Map<string, Set<number>>();
-  for (const r of [
+  // The exact stretches, now that the export's checkpoint covers its own event.
+  const exportSeq = parseBody(exportCheckpoint).streams.find((x) => x.id === exportEvent.id)!.seq;
+  const wanted = wantedSeqs([
     ...inScope,
     ...history,
     { stream_id: exportEvent.id, seq: exportEvent.seq, hash: exportEvent.hash, changed: false },
-  ]) {
-    const set = wanted.get(r.stream_id) ?? new Set<number>();
-    set.add(r.seq);
-    wanted.set(r.stream_id, set);
-  }
-  // The checkpoints' signed seqs of each stream around its wanted seqs (checkpoint_heads, by
-  // index): per distinct seq the oldest and the newest checkpoint that signed it.
-  const exportSeq = parseBody(exportCheckpoint).streams.find((x) => x.id === exportEvent.id)!.seq;
-  const marks = new Map<string, { seq: number; first: number; last: number }[]>();
-  for (const [stream, seqs] of wanted) {
-    const sorted = [...seqs].sort((a, b) => a - b);
-    marks.set(
-      stream,
-      await db.$client<{ seq: number; first: number; last: number }[]>`
-        select seq::float8 as seq, min(checkpoint_id)::float8 as first, max(checkpoint_id)::float8 as last
-          from checkpoint_heads
-         where stream_id = ${stream} and checkpoint_id <= ${exportCheckpoint.id}
-           and seq >= coalesce((select max(seq) from checkpoint_heads where stream_id = ${stream}
-                                  and seq < ${sorted[0]!} and checkpoint_id <= ${exportCheckpoint.id}), 0)
-           and seq <= (select min(seq) from checkpoint_heads where stream_id = ${stream}
-                         and seq >= ${sorted.at(-1)!} and checkpoint_id <= ${exportCheckpoint.id})
-         group by seq order by seq`,
-    );
-  }
-  const stretches: Stretch[] = [];
-  for (const [stream, seqs] of wanted) {
-    const list = marks.get(stream) ?? [];
-    let open: Stretch | null = null;
-    let i = 0; // list[i] is the first mark at or after seq
-    for (const seq of [...seqs].sort((a, b) => a - b)) {
-      // The newest checkpoint strictly before seq, the oldest at or after it (for the export's
-      // own event: the export's checkpoint).
-      while (i < list.length && list[i]!.seq < seq) i++;
-      const b = i > 0 ? list[i - 1]! : null;
-      const before = b ? { id: b.last, seq: b.seq } : null;
-      let after = i < list.length ? { id: list[i]!.first, seq: list[i]!.seq } : null;
-      if (stream === exportEvent.id && seq === exportEvent.seq)
-        after = { id: exportCheckpoint.id, seq: exportSeq };
-      if (!after) throw new Error(`no checkpoint covers seq ${seq} of stream ${stream}`);
-      const fromSeq = before?.seq ?? 0;
-      if (open && fromSeq <= open.to) {
-        if (after.seq > open.to) {
-          open.to = after.seq;
-          open.toCp = after.id;
-        }
-      } else {
-        if (open) stretches.push(open);
-        open = { stream, from: fromSeq, to: after.seq, fromCp: before?.id ?? null, toCp: after.id };
-      }
-    }
-    if (open) stretches.push(open);
-  }
-  const totalEntries = stretches.reduce((n, s) => n + (s.to - s.from), 0);
-  if (totalEntries > MAX_CHAIN_ENTRIES)
-    throw new ExpectedError(
-      `The chain around these events holds ${totalEntries.toLocaleString('en-US')} entries (at most ${MAX_CHAIN_ENTRIES.toLocaleString('en-US')}): narrow the period or draw a sample.`,
-    );
+  ]);
+  const stretches = await planStretches(db, wanted, exportCheckpoint.id, {
+    stream: exportEvent.id,
+    seq: exportEvent.seq,
+    cover: { id: exportCheckpoint.id, seq: exportSeq },
+  });
 
   // The chain entries: full for events in scope, redacted (leaf only) for the others.
   const names = new Map(
@@ -488,6 +445,74 @@ export async function exportEvidence(
     exportCheckpoint: exportCheckpoint.id,
     counts,
   };
+}
+
+function wantedSeqs(rows: ScopeRow[]): Map<string, Set<number>> {
+  const wanted = new Map<string, Set<number>>();
+  for (const r of rows) {
+    const set = wanted.get(r.stream_id) ?? new Set<number>();
+    set.add(r.seq);
+    wanted.set(r.stream_id, set);
+  }
+  return wanted;
+}
+
+/**
+ * The stretches of chain a bundle carries: each wanted seq lies between the newest checkpoint
+ * before it and the oldest one covering it, found by index in checkpoint_heads (checkpoints up
+ * to `upTo`; all when null); overlapping stretches of a stream merge. `pin` forces the cover of
+ * one event (the export's own, by the export's checkpoint). Without `upTo`, a seq past the newest
+ * checkpoint is assumed covered at the stream's head (an estimate, for the size check).
+ */
+async function planStretches(
+  db: Database,
+  wanted: Map<string, Set<number>>,
+  upTo: number | null,
+  pin?: { stream: string; seq: number; cover: { id: number; seq: number } },
+): Promise<Stretch[]> {
+  const limit = upTo ?? Number.MAX_SAFE_INTEGER;
+  const stretches: Stretch[] = [];
+  for (const [stream, seqs] of wanted) {
+    const sorted = [...seqs].sort((a, b) => a - b);
+    // Per distinct signed seq around the wanted ones: the oldest and newest checkpoint signing it.
+    const list = await db.$client<{ seq: number; first: number; last: number }[]>`
+      select seq::float8 as seq, min(checkpoint_id)::float8 as first, max(checkpoint_id)::float8 as last
+        from checkpoint_heads
+       where stream_id = ${stream} and checkpoint_id <= ${limit}
+         and seq >= coalesce((select max(seq) from checkpoint_heads where stream_id = ${stream}
+                                and seq < ${sorted[0]!} and checkpoint_id <= ${limit}), 0)
+         and seq <= coalesce((select min(seq) from checkpoint_heads where stream_id = ${stream}
+                                and seq >= ${sorted.at(-1)!} and checkpoint_id <= ${limit}), 9.0e15)
+       group by seq order by seq`;
+    const [head] =
+      upTo === null
+        ? await db.$client<{ seq: number }[]>`
+            select head_seq::float8 as seq from audit_streams where id = ${stream}`
+        : [];
+    let open: Stretch | null = null;
+    let i = 0; // list[i] is the first mark at or after seq
+    for (const seq of sorted) {
+      while (i < list.length && list[i]!.seq < seq) i++;
+      const b = i > 0 ? list[i - 1]! : null;
+      const before = b ? { id: b.last, seq: b.seq } : null;
+      let after = i < list.length ? { id: list[i]!.first, seq: list[i]!.seq } : null;
+      if (pin && stream === pin.stream && seq === pin.seq) after = pin.cover;
+      if (!after && head) after = { id: 0, seq: head.seq };
+      if (!after) throw new Error(`no checkpoint covers seq ${seq} of stream ${stream}`);
+      const fromSeq = before?.seq ?? 0;
+      if (open && fromSeq <= open.to) {
+        if (after.seq > open.to) {
+          open.to = after.seq;
+          open.toCp = after.id;
+        }
+      } else {
+        if (open) stretches.push(open);
+        open = { stream, from: fromSeq, to: after.seq, fromCp: before?.id ?? null, toCp: after.id };
+      }
+    }
+    if (open) stretches.push(open);
+  }
+  return stretches;
 }
 
 const CSV_COLUMNS = [

@@ -229,16 +229,43 @@ describe('npm run verify with checkpoints', () => {
     await s.db.close();
   });
 
-  it('reports a missing or extra write-once copy', async () => {
+  it('reports a missing copy, and a copy whose checkpoint is gone from the database', async () => {
     const s = await scenario();
-    const c = await createCheckpoint(s.db.db, 'interval', signer, s.dir);
-    chmodSync(copyFile(s.dir, c.id), 0o644);
-    unlinkSync(copyFile(s.dir, c.id));
+    for (let i = 0; i < 3; i++) await createCheckpoint(s.db.db, 'interval', signer, s.dir);
+    chmodSync(copyFile(s.dir, 1), 0o644);
+    unlinkSync(copyFile(s.dir, 1));
+    // A copy newer than every checkpoint read is one being written right now: not a problem.
     writeFileSync(copyFile(s.dir, 99), '{}\n');
-    const report = await verifyIntegrity(s.db.db, { dir: s.dir });
+    // A minute later, so that no copy can be in flight.
+    const later = new Date(Date.now() + 120_000);
+    expect(
+      (await verifyIntegrity(s.db.db, { dir: s.dir, now: later })).problems.map((p) => [
+        p.reason,
+        p.checkpoint,
+      ]),
+    ).toEqual([['copy_missing', 1]]);
+    // Checkpoint 2 removed from the database (guards off): its copy remains, and 3 no longer
+    // follows anything.
+    await s.db.owner.begin(async (tx) => {
+      await tx.unsafe('alter table checkpoints disable trigger user');
+      await tx.unsafe('alter table checkpoint_heads disable trigger user');
+      await tx`delete from checkpoint_heads where checkpoint_id = 2`;
+      await tx`delete from checkpoints where id = 2`;
+    });
+    const report = await verifyIntegrity(s.db.db, { dir: s.dir, now: later });
     expect(report.problems.map((p) => [p.reason, p.checkpoint])).toEqual([
+      ['fork', 3],
       ['copy_missing', 1],
-      ['copy_orphan', 99],
+      ['copy_orphan', 2],
+    ]);
+    // Right after signing, a missing copy is still being written.
+    await createCheckpoint(s.db.db, 'interval', signer, s.dir);
+    chmodSync(copyFile(s.dir, 4), 0o644);
+    unlinkSync(copyFile(s.dir, 4));
+    const now = await verifyIntegrity(s.db.db, { dir: s.dir });
+    expect(now.problems.map((p) => [p.reason, p.checkpoint])).not.toContainEqual([
+      'copy_missing',
+      4,
     ]);
     await s.db.close();
   });

@@ -248,10 +248,14 @@ export async function verifyIntegrity(
     else pending.push(item);
   }
 
-  // The write-once copies must hold exactly the database's checkpoints.
+  // The write-once copies must hold exactly the database's checkpoints. A checkpoint's copy is
+  // written just after it commits, and checkpoints go on being signed while this runs: a copy
+  // newer than the newest checkpoint read above, or missing for one signed in the last minute,
+  // is in flight, not a problem.
   const copies = listCopyIds(dir);
   for (const c of all) {
     const copy = readCopy(dir, c.id);
+    if (copy === null && now.getTime() - c.issuedAt.getTime() < 60_000) continue;
     if (copy === null)
       problems.push({
         reason: 'copy_missing',
@@ -267,7 +271,7 @@ export async function verifyIntegrity(
   }
   const known = new Set(all.map((c) => c.id));
   for (const id of copies)
-    if (!known.has(id))
+    if (!known.has(id) && id <= (newest?.id ?? 0))
       problems.push({
         reason: 'copy_orphan',
         checkpoint: id,
