@@ -11,6 +11,8 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: '/', label: 'Overview', permission: 'events:read' },
   { href: '/events', label: 'Events', permission: 'events:read' },
   { href: '/alerts', label: 'Alerts', permission: 'alerts:read' },
+  { href: '/integrity', label: 'Integrity', permission: 'events:read' },
+  { href: '/evidence', label: 'Evidence', permission: 'evidence:export' },
   { href: '/admin/rules', label: 'Rules', permission: 'rules:manage' },
   { href: '/admin/sources', label: 'Sources', permission: 'sources:manage' },
   { href: '/admin/users', label: 'Users', permission: 'users:manage' },

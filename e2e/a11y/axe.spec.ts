@@ -84,6 +84,8 @@ const CHECKS: Check[] = [
   { name: 'admin users', role: 'admin', path: () => '/admin/users' },
   { name: 'sources', role: 'admin', path: () => '/admin/sources' },
   { name: 'detection rules', role: 'admin', path: () => '/admin/rules' },
+  { name: 'integrity', role: 'compliance_officer', path: () => '/integrity' },
+  { name: 'evidence export', role: 'auditor', path: () => '/evidence' },
   { name: 'forbidden page', role: 'auditor', path: () => '/admin/users', status: 403 },
   { name: 'not-found page', role: 'admin', path: () => '/no-such-page', status: 404 },
 ];

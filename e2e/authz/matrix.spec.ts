@@ -42,6 +42,12 @@ const PAGES: { path: string; allowed: Role[] }[] = [
   { path: '/admin/rules', allowed: ['admin', 'compliance_officer'] },
   { path: '/admin/users', allowed: ['admin'] },
   { path: '/admin/sources', allowed: ['admin'] },
+  { path: '/integrity', allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'] },
+  {
+    path: '/integrity/public-key.pem',
+    allowed: ['admin', 'compliance_officer', 'reviewer', 'auditor'],
+  },
+  { path: '/evidence', allowed: ['admin', 'compliance_officer', 'auditor'] },
 ];
 
 async function clientFor(

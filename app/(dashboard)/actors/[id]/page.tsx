@@ -14,6 +14,7 @@ import { listAlertsForActor } from '@/db/queries/alerts';
 import { readSettings } from '@/lib/detection/rules';
 import { formatDays, formatHour } from '@/lib/detection/schedule-text';
 import { Badge } from '@/components/ui/badge';
+import { can } from '@/lib/authz';
 import { requirePermission } from '@/lib/session';
 import { Timeline } from '@/components/events/timeline';
 import { eventsHref, fieldQuery } from '../../events/search-params';
@@ -135,9 +136,22 @@ export default async function ActorPage({
             </>
           ) : null}
         </p>
-        <Link href={eventsHref({ q: actorQuery })} className="text-sm text-primary hover:underline">
-          Open in the explorer
-        </Link>
+        <div className="flex flex-wrap gap-x-4">
+          <Link
+            href={eventsHref({ q: actorQuery })}
+            className="text-sm text-primary hover:underline"
+          >
+            Open in the explorer
+          </Link>
+          {can(user.role, 'evidence:export') ? (
+            <Link
+              href={`/evidence?${new URLSearchParams({ person: actorId })}`}
+              className="text-sm text-primary hover:underline"
+            >
+              Export evidence
+            </Link>
+          ) : null}
+        </div>
       </div>
 
       <Card>

@@ -72,6 +72,20 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
   const triggering = new Set(events.rows.map((e) => e.id));
   const now = new Date().toISOString();
   const snoozed = alert.snoozedUntil && alert.snoozedUntil > now ? alert.snoozedUntil : null;
+  // A prepared export of the alert's person (else its record) over the alert's events (the
+  // period's end is exclusive: a second past the last one).
+  const evidenceScope: Record<string, string> = alert.actorId
+    ? { person: alert.actorId }
+    : alert.targetType && alert.targetId
+      ? { record: `${alert.targetType}/${alert.targetId}` }
+      : {};
+  const evidencePeriod = {
+    from: alert.firstEventAt,
+    to: new Date(Date.parse(alert.lastEventAt) + 1000).toISOString(),
+  };
+  const evidenceHref = can(user.role, 'evidence:export')
+    ? `/evidence?${new URLSearchParams({ ...evidenceScope, ...evidencePeriod })}`
+    : null;
 
   const facts: [string, React.ReactNode][] = [
     ['Status', <StatusBadge key="s" status={alert.status} />],
@@ -130,6 +144,11 @@ export default async function AlertPage({ params }: { params: Promise<{ id: stri
           </h1>
           <SeverityBadge severity={alert.severity} />
           <code className="text-xs text-muted-foreground">{alert.rule}</code>
+          {evidenceHref ? (
+            <Link href={evidenceHref} className="text-sm text-primary hover:underline">
+              Export evidence
+            </Link>
+          ) : null}
         </div>
       </div>
 

@@ -9,6 +9,7 @@ import { LocalTime } from '@/components/ui/local-time';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { getRequestContext } from '@/lib/request-context';
 import { compileSearch, parseSearch } from '@/lib/search';
+import { can } from '@/lib/authz';
 import { requirePermission } from '@/lib/session';
 import { Timeline } from '@/components/events/timeline';
 import { eventsHref, fieldQuery } from '../../../events/search-params';
@@ -69,12 +70,22 @@ export default async function RecordPage({
         <h1 className="text-2xl font-semibold tracking-tight">
           {label ?? `${targetType} ${targetId}`}
         </h1>
-        <Link
-          href={eventsHref({ q: targetQuery })}
-          className="text-sm text-primary hover:underline"
-        >
-          Open in the explorer
-        </Link>
+        <div className="flex flex-wrap gap-x-4">
+          <Link
+            href={eventsHref({ q: targetQuery })}
+            className="text-sm text-primary hover:underline"
+          >
+            Open in the explorer
+          </Link>
+          {can(user.role, 'evidence:export') ? (
+            <Link
+              href={`/evidence?${new URLSearchParams({ record: `${targetType}/${targetId}` })}`}
+              className="text-sm text-primary hover:underline"
+            >
+              Export evidence
+            </Link>
+          ) : null}
+        </div>
       </div>
       <Card>
         <CardHeader>
