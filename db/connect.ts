@@ -5,7 +5,6 @@ import { createDb, type Database } from './client';
 import { readOrCreateSecret, startEmbeddedPostgres, type EmbeddedCluster } from './embedded';
 import { migrateDatabase } from './migrate';
 
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
