@@ -22,7 +22,7 @@ import {
   type CheckpointReason,
   type SignedCheckpoint,
 } from '@/lib/integrity/format';
-import { packBundle, type BundleFile, type Manifest } from './pack';
+import { packBundle, sampleFiles, type BundleFile, type Manifest } from './pack';
 
 /** An event as it appears in events.ndjson: the envelope with its timestamps formatted. */
 export type WireEvent = Omit<EventEnvelope, 'occurredAt' | 'receivedAt'> & {
@@ -446,30 +446,7 @@ export function makeTestBundle(options: { seed: number; sample?: boolean }): Tes
     { path: 'events.csv', bytes: Buffer.from(csvRows.join(''), 'utf8') },
     { path: 'alerts.json', bytes: Buffer.from('[]\n', 'utf8') },
   ];
-  if (sample) {
-    const population = sample.population.map((h) => `${h}\n`).join('');
-    files.push(
-      { path: 'population.txt', bytes: Buffer.from(population, 'utf8') },
-      {
-        path: 'sample.json',
-        bytes: Buffer.from(
-          JSON.stringify(
-            {
-              method: 'sha256-rank-v1',
-              seed: sample.seed,
-              size: sample.size,
-              populationCount: sample.population.length,
-              populationHash: createHash('sha256').update(population, 'utf8').digest('hex'),
-              sample: sample.drawn,
-            },
-            null,
-            1,
-          ) + '\n',
-          'utf8',
-        ),
-      },
-    );
-  }
+  if (sample) files.push(...sampleFiles(sample));
   const manifest: ManifestInput = {
     createdAt: iso(now),
     createdBy: { id: 'u-auditor', name: 'Ann Auditor', role: 'auditor' },

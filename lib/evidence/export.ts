@@ -19,7 +19,7 @@ import { createCheckpoint, listCheckpoints, parseBody } from '@/lib/integrity/ch
 import type { Signer } from '@/lib/integrity/keys';
 import { compileSearch, describeSearch, parseSearch } from '@/lib/search';
 import type { ActingUser } from '@/lib/users';
-import { packBundle } from './pack';
+import { packBundle, sampleFiles } from './pack';
 
 /** At most this many events in scope, and chain entries in all (redacted ones included). */
 export const MAX_SCOPE_EVENTS = 200_000;
@@ -392,30 +392,7 @@ export async function exportEvidence(
     { path: 'events.csv', bytes: Buffer.from(csv.join(''), 'utf8') },
     { path: 'alerts.json', bytes: Buffer.from(JSON.stringify(alertsJson, null, 1) + '\n', 'utf8') },
   ];
-  if (sample) {
-    const population = sample.population.map((h) => h + '\n').join('');
-    files.push(
-      { path: 'population.txt', bytes: Buffer.from(population, 'utf8') },
-      {
-        path: 'sample.json',
-        bytes: Buffer.from(
-          JSON.stringify(
-            {
-              method: 'sha256-rank-v1',
-              seed: sample.seed,
-              size: sample.size,
-              populationCount: sample.population.length,
-              populationHash: createHash('sha256').update(population, 'utf8').digest('hex'),
-              sample: sample.drawn,
-            },
-            null,
-            1,
-          ) + '\n',
-          'utf8',
-        ),
-      },
-    );
-  }
+  if (sample) files.push(...sampleFiles(sample));
   const counts = { events: full, redacted, checkpoints: cps.length, alerts: alertRows.length };
   const createdAt = formatTimestamp(new Date());
   const zip = packBundle({

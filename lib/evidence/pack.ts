@@ -161,3 +161,28 @@ export function packBundle(input: {
   for (const f of files) entries[f.path] = f.bytes;
   return Buffer.from(zipSync(entries, { level: 6, mtime: zipTime(manifest.createdAt) }));
 }
+
+/**
+ * population.txt (the population's chain hashes, sorted, one per line) and sample.json (the
+ * seed, the size, the population's count and hash, and the drawn hashes): VERIFY.md, "Sampling".
+ */
+export function sampleFiles(sample: {
+  seed: string;
+  size: number;
+  population: string[];
+  drawn: string[];
+}): BundleFile[] {
+  const population = sample.population.map((h) => `${h}\n`).join('');
+  const json = {
+    method: 'sha256-rank-v1',
+    seed: sample.seed,
+    size: sample.size,
+    populationCount: sample.population.length,
+    populationHash: createHash('sha256').update(population, 'utf8').digest('hex'),
+    sample: sample.drawn,
+  };
+  return [
+    { path: 'population.txt', bytes: Buffer.from(population, 'utf8') },
+    { path: 'sample.json', bytes: Buffer.from(JSON.stringify(json, null, 1) + '\n', 'utf8') },
+  ];
+}

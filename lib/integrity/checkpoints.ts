@@ -79,36 +79,28 @@ export function parseBody(c: SignedCheckpoint): CheckpointBody {
   return JSON.parse(c.body) as CheckpointBody;
 }
 
+const fromRow = (r: typeof checkpoints.$inferSelect): Checkpoint => ({
+  id: r.id,
+  issuedAt: r.issuedAt,
+  reason: r.reason,
+  body: r.body,
+  hash: r.hash,
+  keyId: r.keyId,
+  signature: r.signature,
+});
+
 export async function listCheckpoints(db: Database, ids?: number[]): Promise<Checkpoint[]> {
   const rows = await db
     .select()
     .from(checkpoints)
     .where(ids ? inArray(checkpoints.id, ids) : undefined)
     .orderBy(asc(checkpoints.id));
-  return rows.map((r) => ({
-    id: r.id,
-    issuedAt: r.issuedAt,
-    reason: r.reason,
-    body: r.body,
-    hash: r.hash,
-    keyId: r.keyId,
-    signature: r.signature,
-  }));
+  return rows.map(fromRow);
 }
 
 export async function latestCheckpoint(db: Database): Promise<Checkpoint | null> {
   const [r] = await db.select().from(checkpoints).orderBy(desc(checkpoints.id)).limit(1);
-  return r
-    ? {
-        id: r.id,
-        issuedAt: r.issuedAt,
-        reason: r.reason,
-        body: r.body,
-        hash: r.hash,
-        keyId: r.keyId,
-        signature: r.signature,
-      }
-    : null;
+  return r ? fromRow(r) : null;
 }
 
 /** Writes the copies a failed write left missing (e.g. the directory was unavailable). */
