@@ -44,6 +44,30 @@ function ListCard({
 
 const th = 'py-1.5 pr-3 font-medium';
 const num = 'py-1.5 pr-3 text-right tabular-nums';
+
+/** The lists' table: a header row of the given columns (numeric ones right-aligned). */
+function ListTable({
+  columns,
+  children,
+}: {
+  columns: { label: string; numeric?: boolean; hidden?: boolean }[];
+  children: React.ReactNode;
+}) {
+  return (
+    <table className="w-full text-sm">
+      <thead className="text-left text-muted-foreground">
+        <tr>
+          {columns.map((c) => (
+            <th key={c.label} scope="col" className={c.numeric ? `${th} text-right` : th}>
+              {c.hidden ? <span className="sr-only">{c.label}</span> : c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
 const empty = (text: string) => <p className="text-sm text-muted-foreground">{text}</p>;
 
 function ActorCell({
@@ -90,49 +114,36 @@ export function TopActors({
       {activity.topActors.length === 0 ? (
         empty('No one acted in this range.')
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-muted-foreground">
-            <tr>
-              <th scope="col" className={th}>
-                Actor
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Changes
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Events
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Off-hours
-              </th>
-              <th scope="col" className={th}>
-                <span className="sr-only">Timeline</span>
-              </th>
+        <ListTable
+          columns={[
+            { label: 'Actor' },
+            { label: 'Changes', numeric: true },
+            { label: 'Events', numeric: true },
+            { label: 'Off-hours', numeric: true },
+            { label: 'Timeline', hidden: true },
+          ]}
+        >
+          {activity.topActors.map((a) => (
+            <tr key={a.actorId} className="border-t align-top">
+              <ActorCell
+                actorId={a.actorId}
+                names={names}
+                href={exploreInRange(range, actorTerm(a.actorId))}
+              />
+              <td className={num}>{formatCount(a.changes)}</td>
+              <td className={num}>{formatCount(a.events)}</td>
+              <td className={num}>{formatCount(a.offChanges)}</td>
+              <td className="py-1.5 text-right">
+                <Link
+                  href={actorTimelineHref(a.actorId)}
+                  className="text-xs text-muted-foreground hover:text-foreground hover:underline"
+                >
+                  Timeline
+                </Link>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {activity.topActors.map((a) => (
-              <tr key={a.actorId} className="border-t align-top">
-                <ActorCell
-                  actorId={a.actorId}
-                  names={names}
-                  href={exploreInRange(range, actorTerm(a.actorId))}
-                />
-                <td className={num}>{formatCount(a.changes)}</td>
-                <td className={num}>{formatCount(a.events)}</td>
-                <td className={num}>{formatCount(a.offChanges)}</td>
-                <td className="py-1.5 text-right">
-                  <Link
-                    href={actorTimelineHref(a.actorId)}
-                    className="text-xs text-muted-foreground hover:text-foreground hover:underline"
-                  >
-                    Timeline
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </ListCard>
   );
@@ -168,43 +179,32 @@ export function UnusualActors({
       ) : rows.length === 0 ? (
         empty('Everyone is about as active as usual.')
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-muted-foreground">
-            <tr>
-              <th scope="col" className={th}>
-                Actor
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Events
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Expected
-              </th>
-              <th scope="col" className={th}>
-                Departure
-              </th>
+        <ListTable
+          columns={[
+            { label: 'Actor' },
+            { label: 'Events', numeric: true },
+            { label: 'Expected', numeric: true },
+            { label: 'Departure' },
+          ]}
+        >
+          {rows.map((a) => (
+            <tr key={a.actorId} className="border-t align-top">
+              <ActorCell
+                actorId={a.actorId}
+                names={names}
+                href={exploreInRange(range, actorTerm(a.actorId))}
+              />
+              <td className={num}>{formatCount(a.events)}</td>
+              <td className={num}>{formatCount(Math.round(a.expected))}</td>
+              <td className="py-1.5 pr-3">
+                <span aria-hidden className="mr-1">
+                  {a.score > 0 ? '▲' : '▼'}
+                </span>
+                {departure(a)}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((a) => (
-              <tr key={a.actorId} className="border-t align-top">
-                <ActorCell
-                  actorId={a.actorId}
-                  names={names}
-                  href={exploreInRange(range, actorTerm(a.actorId))}
-                />
-                <td className={num}>{formatCount(a.events)}</td>
-                <td className={num}>{formatCount(Math.round(a.expected))}</td>
-                <td className="py-1.5 pr-3">
-                  <span aria-hidden className="mr-1">
-                    {a.score > 0 ? '▲' : '▼'}
-                  </span>
-                  {departure(a)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </ListCard>
   );
@@ -221,47 +221,38 @@ export function TopRecords({ range, records }: { range: OverviewRange; records: 
       {records.length === 0 ? (
         empty('No record changed in this range.')
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-muted-foreground">
-            <tr>
-              <th scope="col" className={th}>
-                Record
-              </th>
-              <th scope="col" className={`${th} text-right`}>
-                Changes
-              </th>
-              <th scope="col" className={th}>
-                <span className="sr-only">Events</span>
-              </th>
+        <ListTable
+          columns={[
+            { label: 'Record' },
+            { label: 'Changes', numeric: true },
+            { label: 'Events', hidden: true },
+          ]}
+        >
+          {records.map((r) => (
+            <tr key={`${r.targetType}/${r.targetId}`} className="border-t align-top">
+              <td className="max-w-72 py-1.5 pr-3">
+                <Link
+                  href={recordTimelineHref(r.targetType, r.targetId)}
+                  className="font-medium text-primary hover:underline"
+                >
+                  {r.label ?? r.targetId}
+                </Link>
+                <div className="truncate font-mono text-xs text-muted-foreground">
+                  {r.targetType}/{r.targetId}
+                </div>
+              </td>
+              <td className={num}>{formatCount(r.changes)}</td>
+              <td className="py-1.5 text-right">
+                <Link
+                  href={exploreInDays(range, recordTerm(r.targetType, r.targetId))}
+                  className="text-xs text-muted-foreground hover:text-foreground hover:underline"
+                >
+                  Events
+                </Link>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {records.map((r) => (
-              <tr key={`${r.targetType}/${r.targetId}`} className="border-t align-top">
-                <td className="max-w-72 py-1.5 pr-3">
-                  <Link
-                    href={recordTimelineHref(r.targetType, r.targetId)}
-                    className="font-medium text-primary hover:underline"
-                  >
-                    {r.label ?? r.targetId}
-                  </Link>
-                  <div className="truncate font-mono text-xs text-muted-foreground">
-                    {r.targetType}/{r.targetId}
-                  </div>
-                </td>
-                <td className={num}>{formatCount(r.changes)}</td>
-                <td className="py-1.5 text-right">
-                  <Link
-                    href={exploreInDays(range, recordTerm(r.targetType, r.targetId))}
-                    className="text-xs text-muted-foreground hover:text-foreground hover:underline"
-                  >
-                    Events
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
       )}
     </ListCard>
   );
