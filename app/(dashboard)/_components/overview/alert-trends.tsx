@@ -2,39 +2,17 @@ import { BarChart, type BarPoint, type ChartSeries } from '@/components/charts/b
 import { ChartTable } from '@/components/charts/chart-table';
 import { LineChart } from '@/components/charts/line-chart';
 import { OTHER_COLOR, seriesColor, SERIES_COLORS } from '@/components/charts/palette';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { RESOLVE_BINS_HOURS, type AlertTrends } from '@/db/queries/overview';
 import { ruleLabel } from '@/app/(dashboard)/alerts/labels';
 import { RULE_IDS, type RuleId } from '@/lib/detection/types';
 import { formatCount } from './format';
+import { SectionCard } from './section-card';
 import { queueHref, raisedHref } from './links';
 import { bucketLabel, bucketStarts, type OverviewRange } from './range';
 import { MAX_SERIES } from './activity';
 
 const OTHER = '__other';
 const isRule = (rule: string): rule is RuleId => (RULE_IDS as readonly string[]).includes(rule);
-
-function ChartCard({
-  title,
-  description,
-  children,
-  testId,
-}: {
-  title: string;
-  description: string;
-  children: React.ReactNode;
-  testId: string;
-}) {
-  return (
-    <Card data-testid={testId}>
-      <CardHeader>
-        <CardTitle className="text-base text-foreground">{title}</CardTitle>
-        <p className="text-sm text-muted-foreground">{description}</p>
-      </CardHeader>
-      <CardContent>{children}</CardContent>
-    </Card>
-  );
-}
 
 const hoursLabel = (h: number) => (h < 24 ? `${h} h` : `${h / 24} d`);
 /** "< 1 h", "1 h – 4 h", …, "> 30 d" for each time-to-resolve bin. */
@@ -128,7 +106,7 @@ export function AlertTrendCharts({ range, trends }: { range: OverviewRange; tren
         Alert trends
       </h2>
       <div className="grid gap-4 xl:grid-cols-3">
-        <ChartCard
+        <SectionCard
           title="Raised by rule"
           description={`Alerts raised per ${per} (UTC). A bar opens the queue for its rule.`}
           testId="chart-raised"
@@ -158,8 +136,8 @@ export function AlertTrendCharts({ range, trends }: { range: OverviewRange; tren
               />
             </>
           )}
-        </ChartCard>
-        <ChartCard
+        </SectionCard>
+        <SectionCard
           title="Open backlog"
           description="Alerts not yet resolved at the end of each period. A point opens the queue."
           testId="chart-backlog"
@@ -184,8 +162,8 @@ export function AlertTrendCharts({ range, trends }: { range: OverviewRange; tren
           <p className="mt-2 text-xs text-muted-foreground">
             An alert reopened after being resolved counts as open from when it was raised.
           </p>
-        </ChartCard>
-        <ChartCard
+        </SectionCard>
+        <SectionCard
           title="Time to resolve"
           description={`The ${formatCount(resolvedTotal)} alerts resolved in this range, by how long they took.`}
           testId="chart-resolve"
@@ -212,7 +190,7 @@ export function AlertTrendCharts({ range, trends }: { range: OverviewRange; tren
               />
             </>
           )}
-        </ChartCard>
+        </SectionCard>
       </div>
     </section>
   );

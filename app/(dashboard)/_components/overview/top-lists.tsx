@@ -1,6 +1,5 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import type {
   ActivityOverview,
   ActorName,
@@ -9,6 +8,7 @@ import type {
   TopRecord,
 } from '@/db/queries/overview';
 import { formatCount } from './format';
+import { SectionCard } from './section-card';
 import {
   actorTerm,
   actorTimelineHref,
@@ -20,28 +20,6 @@ import {
 } from './links';
 import type { OverviewRange } from './range';
 
-function ListCard({
-  title,
-  description,
-  children,
-  testId,
-}: {
-  title: string;
-  description: string;
-  children: ReactNode;
-  testId: string;
-}) {
-  return (
-    <Card data-testid={testId}>
-      <CardHeader>
-        <CardTitle className="text-base text-foreground">{title}</CardTitle>
-        <p className="text-sm text-muted-foreground">{description}</p>
-      </CardHeader>
-      <CardContent>{children}</CardContent>
-    </Card>
-  );
-}
-
 const th = 'py-1.5 pr-3 font-medium';
 const num = 'py-1.5 pr-3 text-right tabular-nums';
 
@@ -51,7 +29,7 @@ function ListTable({
   children,
 }: {
   columns: { label: string; numeric?: boolean; hidden?: boolean }[];
-  children: React.ReactNode;
+  children: ReactNode;
 }) {
   return (
     <table className="w-full text-sm">
@@ -106,7 +84,7 @@ export function TopActors({
   names: Map<string, ActorName>;
 }) {
   return (
-    <ListCard
+    <SectionCard
       title="Top actors"
       description="Who changed the most in this range. A name opens their events in the explorer."
       testId="top-actors"
@@ -145,7 +123,7 @@ export function TopActors({
           ))}
         </ListTable>
       )}
-    </ListCard>
+    </SectionCard>
   );
 }
 
@@ -169,7 +147,7 @@ export function UnusualActors({
 }) {
   const rows = activity.unusualActors.filter((a) => Math.abs(a.score) >= 2);
   return (
-    <ListCard
+    <SectionCard
       title="Unusual activity"
       description={`Actors whose share of all activity departs most from their own share in ${baselineLabel}.`}
       testId="unusual-actors"
@@ -206,14 +184,14 @@ export function UnusualActors({
           ))}
         </ListTable>
       )}
-    </ListCard>
+    </SectionCard>
   );
 }
 
 export function TopRecords({ range, records }: { range: OverviewRange; records: TopRecord[] }) {
   const days = range.preset === '24h' ? ' (over the UTC days this range touches)' : '';
   return (
-    <ListCard
+    <SectionCard
       title="Most-changed records"
       description={`Records with the most changing events${days}. A record opens its timeline.`}
       testId="top-records"
@@ -254,7 +232,7 @@ export function TopRecords({ range, records }: { range: OverviewRange; records: 
           ))}
         </ListTable>
       )}
-    </ListCard>
+    </SectionCard>
   );
 }
 
@@ -262,7 +240,7 @@ export function TopFields({ range, fields }: { range: OverviewRange; fields: Top
   const max = Math.max(1, ...fields.map((f) => f.changes));
   const days = range.preset === '24h' ? ' (over the UTC days this range touches)' : '';
   return (
-    <ListCard
+    <SectionCard
       title="Most-changed fields"
       description={`Field changes by field name${days}. A field opens the events that changed it.`}
       testId="top-fields"
@@ -294,6 +272,6 @@ export function TopFields({ range, fields }: { range: OverviewRange; fields: Top
           ))}
         </ul>
       )}
-    </ListCard>
+    </SectionCard>
   );
 }
