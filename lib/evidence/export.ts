@@ -76,30 +76,28 @@ export type Exporter = ActingUser & { userId: string; role: Role };
 
 const dialect = new PgDialect();
 
-/** The scope's filter on audit_events (within the period). */
-function scopeFilter(scope: Scope): SQL {
-  const period = sql`occurred_at >= ${new Date(scope.from).toISOString()}::timestamptz and occurred_at < ${new Date(scope.to).toISOString()}::timestamptz`;
+/** The scope's filter on audit_events (within the period), and the scope in words. */
+function compileScope(scope: Scope): { filter: SQL; description: string } {
+  const from = new Date(scope.from).toISOString();
+  const to = new Date(scope.to).toISOString();
+  const period = sql`occurred_at >= ${from}::timestamptz and occurred_at < ${to}::timestamptz`;
+  const within = (filter: SQL, what: string) => ({
+    filter: sql`${period} and (${filter})`,
+    description: `${what}, ${from} to ${to}`,
+  });
   if (scope.query?.trim()) {
     const parsed = parseSearch(scope.query);
     if (!parsed.ok)
       throw new ExpectedError(`The search is not valid: ${parsed.error.message}`, 'query');
-    return sql`${period} and (${compileSearch(parsed.tree)})`;
+    return within(compileSearch(parsed.tree), `search "${describeSearch(parsed.tree)}"`);
   }
   if (scope.record)
-    return sql`${period} and target_type = ${scope.record.type} and target_id = ${scope.record.id}`;
-  if (scope.person) return sql`${period} and actor_id = ${scope.person}`;
-  return period;
-}
-
-function describeScope(scope: Scope): string {
-  const what = scope.query?.trim()
-    ? `search "${describeSearch((parseSearch(scope.query) as { ok: true; tree: never }).tree)}"`
-    : scope.record
-      ? `record ${scope.record.type}/${scope.record.id}`
-      : scope.person
-        ? `person ${scope.person}`
-        : 'every event';
-  return `${what}, ${new Date(scope.from).toISOString()} to ${new Date(scope.to).toISOString()}`;
+    return within(
+      sql`target_type = ${scope.record.type} and target_id = ${scope.record.id}`,
+      `record ${scope.record.type}/${scope.record.id}`,
+    );
+  if (scope.person) return within(sql`actor_id = ${scope.person}`, `person ${scope.person}`);
+  return within(sql`true`, 'every event');
 }
 
 /** Ranks for the reproducible sample (VERIFY.md, "Sampling"). */
@@ -145,7 +143,7 @@ export async function exportEvidence(
     throw new ExpectedError(issue.message, issue.path.join('.') || undefined);
   }
   const scope = parsedScope.data;
-  const filter = scopeFilter(scope);
+  const { filter, description } = compileScope(scope);
 
   // The events in scope (ids only), and the population of changes for the sample.
   const q = dialect.sqlToQuery(sql`
@@ -224,7 +222,7 @@ export async function exportEvidence(
       actor: by.actor,
       context: by.context,
       sessionId: by.sessionId,
-      target: { type: 'evidence_bundle', id: exportId, label: describeScope(scope).slice(0, 200) },
+      target: { type: 'evidence_bundle', id: exportId, label: description.slice(0, 200) },
       metadata: {
         scope: {
           from: scope.from,
@@ -408,7 +406,7 @@ export async function exportEvidence(
         person: scope.person ?? null,
         alerts: scope.alerts,
         sample: sample ? { size: sample.size, seed: sample.seed } : null,
-        description: describeScope(scope),
+        description,
       },
       exportCheckpoint: exportCheckpoint.id,
       exportEvent: { stream: exportEvent.id, seq: exportEvent.seq },

@@ -306,6 +306,22 @@ describe('npm run verify with checkpoints', () => {
     await s.db.close();
   });
 
+  it('records who asked for a run, with the run itself', async () => {
+    const by = {
+      actor: { id: 'u-1', name: 'Cleo', email: 'cleo@example.com', type: 'user' as const },
+      context: { ip: '10.0.0.9', userAgent: 'vitest', requestId: null },
+      sessionId: null,
+    };
+    const { run } = await runVerification(t.db, 'on_demand', { dir }, by);
+    const [event] = await t.owner`
+      select actor_id, target_id, metadata from audit_events where action = 'integrity.verify'`;
+    expect(event).toMatchObject({
+      actor_id: 'u-1',
+      target_id: String(run.id),
+      metadata: expect.objectContaining({ ok: run.ok, run: run.id }),
+    });
+  });
+
   it('records each run and raises one critical alert for a failure that persists', async () => {
     const s = await scenario();
     await createCheckpoint(s.db.db, 'interval', signer, s.dir);

@@ -2,6 +2,7 @@ import { desc, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
 import { integrityRuns } from '@/db/schema';
 import { writeAuditEvents } from '@/lib/audit/writer';
+import type { ActingUser } from '@/lib/users';
 import { describeProblem, verifyIntegrity, type IntegrityReport } from './verify';
 
 /** The actor of the integrity machinery's own audit events and alerts. */
@@ -24,6 +25,8 @@ export async function runVerification(
   db: Database,
   trigger: IntegrityRun['trigger'],
   options: Parameters<typeof verifyIntegrity>[1] = {},
+  /** Who asked for it (on demand): their `integrity.verify` event commits with the run. */
+  by?: ActingUser,
 ): Promise<{ run: IntegrityRun; report: IntegrityReport }> {
   const startedAt = new Date();
   const report = await verifyIntegrity(db, options);
@@ -52,6 +55,28 @@ export async function runVerification(
         },
       })
       .returning();
+    if (by)
+      await writeAuditEvents(tx, [
+        {
+          action: 'integrity.verify',
+          actor: by.actor,
+          context: by.context,
+          sessionId: by.sessionId,
+          target: {
+            type: 'integrity_run',
+            id: String(run!.id),
+            label: report.ok ? 'PASS' : 'FAIL',
+          },
+          metadata: {
+            run: run!.id,
+            ok: report.ok,
+            events: report.events,
+            checkpoints: report.checkpoints.count,
+            problems: report.problems.length,
+            failure,
+          },
+        },
+      ]);
     if (first) {
       const summary = `Integrity verification failed: ${failure}`;
       const dedupe = `integrity:${first.reason}:${first.stream ?? ''}:${first.seq ?? ''}:${first.checkpoint ?? ''}`;
