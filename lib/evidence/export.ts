@@ -198,12 +198,26 @@ export async function exportEvidence(
       throw new ExpectedError('More than 5,000 alerts are in scope: narrow the period.');
   }
   const alertIds = alertRows.map((a) => a.id);
-  const history = alertIds.length
-    ? await db.$client<ScopeRow[]>`
-        select stream_id::text as stream_id, seq::float8 as seq, encode(hash, 'hex') as hash, false as changed
+  // Their review history, read once: its events join the chain entries, and alerts.json lists it.
+  const historyRows = alertIds.length
+    ? await db.$client<
+        (ScopeRow & {
+          target_id: string;
+          at: string;
+          action: string;
+          actor_name: string | null;
+          reason: string | null;
+          changes: unknown;
+        })[]
+      >`
+        select stream_id::text as stream_id, seq::float8 as seq, encode(hash, 'hex') as hash,
+               false as changed, target_id, action, actor_name, reason, changes,
+               to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
           from audit_events where target_type = 'alert' and target_id = any(${alertIds})
-            and action like 'alert.%'`
+           and action like 'alert.%'
+         order by occurred_at, seq`
     : [];
+  const history: ScopeRow[] = historyRows;
 
   // Refuse a bundle too big to build before anything is recorded: the stretches as the existing
   // checkpoints draw them (events past the newest one reach up to the stream's head).
@@ -332,34 +346,17 @@ export async function exportEvidence(
     select key_id, public_key from signing_keys where key_id = any(${[...new Set(cps.map((c) => c.keyId))]})`;
 
   const historyByAlert = new Map<string, unknown[]>();
-  if (alertIds.length) {
-    const events = await db.$client<
-      {
-        target_id: string;
-        at: string;
-        action: string;
-        actor_name: string | null;
-        reason: string | null;
-        changes: unknown;
-        seq: number;
-      }[]
-    >`
-      select target_id, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at, action,
-             actor_name, reason, changes, seq::float8 as seq
-        from audit_events where target_type = 'alert' and target_id = any(${alertIds}) and action like 'alert.%'
-       order by occurred_at, seq`;
-    for (const e of events) {
-      const list = historyByAlert.get(e.target_id) ?? [];
-      list.push({
-        at: e.at,
-        action: e.action,
-        by: e.actor_name,
-        reason: e.reason,
-        changes: e.changes,
-        seq: e.seq,
-      });
-      historyByAlert.set(e.target_id, list);
-    }
+  for (const e of historyRows) {
+    const list = historyByAlert.get(e.target_id) ?? [];
+    list.push({
+      at: e.at,
+      action: e.action,
+      by: e.actor_name,
+      reason: e.reason,
+      changes: e.changes,
+      seq: e.seq,
+    });
+    historyByAlert.set(e.target_id, list);
   }
   const alertsJson = alertRows.map((a) => ({ ...a, history: historyByAlert.get(a.id) ?? [] }));
 
