@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './jcs';
+import { hash } from 'node:crypto';
+import { canonicalJson, canonicalString } from './jcs';
 import type { FieldChange } from './types';
 
 /**
@@ -10,8 +10,9 @@ import type { FieldChange } from './types';
  * depend on the session's TimeZone or DateStyle.
  */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32, 0);
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+
+// One-shot hashing (crypto.hash): a createHash object per event cost more than the hashing.
+const sha256 = (data: string | Buffer): Buffer => hash('sha256', data, 'buffer');
 
 /** Everything an event says, exactly as stored; the chain fields themselves are excluded. */
 export type EventEnvelope = {
@@ -61,18 +62,50 @@ export type ContentParts = Record<keyof EventContent, string>;
 
 export function contentParts(content: EventContent): ContentParts {
   return {
-    action: canonicalJson(content.action),
-    actor: canonicalJson(content.actor),
-    changes: canonicalJson(content.changes),
+    action: canonicalString(content.action),
+    actor: canonicalActor(content.actor),
+    changes: canonicalChanges(content.changes),
     metadata: canonicalJson(content.metadata),
-    occurredAt: canonicalJson(formatTimestamp(content.occurredAt)),
-    outcome: canonicalJson(content.outcome),
-    reason: canonicalJson(content.reason),
-    requestId: canonicalJson(content.requestId),
-    sessionId: canonicalJson(content.sessionId),
-    sourceEventId: canonicalJson(content.sourceEventId),
-    target: canonicalJson(content.target),
+    occurredAt: canonicalString(formatTimestamp(content.occurredAt)),
+    outcome: canonicalString(content.outcome),
+    reason: nullableString(content.reason),
+    requestId: nullableString(content.requestId),
+    sessionId: nullableString(content.sessionId),
+    sourceEventId: nullableString(content.sourceEventId),
+    target: canonicalTarget(content.target),
   };
+}
+
+// The fixed-shape members, written out in JCS key order instead of sorting keys per event (a
+// hot path of ingest); lib/audit/chain.test.ts checks each against the generic canonicalJson.
+const nullableString = (value: string | null) => (value === null ? 'null' : canonicalString(value));
+
+function canonicalActor(a: EventContent['actor']): string {
+  return (
+    `{"email":${nullableString(a.email)},"id":${nullableString(a.id)},"ip":${nullableString(a.ip)},` +
+    `"name":${nullableString(a.name)},"timeZone":${nullableString(a.timeZone)},"type":${canonicalString(a.type)},` +
+    `"userAgent":${nullableString(a.userAgent)}}`
+  );
+}
+
+function canonicalTarget(t: EventContent['target']): string {
+  return `{"id":${nullableString(t.id)},"label":${nullableString(t.label)},"type":${nullableString(t.type)}}`;
+}
+
+function canonicalChanges(changes: FieldChange[]): string {
+  let out = '[';
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    out +=
+      (i ? ',{"field":' : '{"field":') +
+      canonicalString(c.field) +
+      ',"new":' +
+      canonicalJson(c.new ?? null) +
+      ',"old":' +
+      canonicalJson(c.old ?? null) +
+      '}';
+  }
+  return out + ']';
 }
 
 // The members of ContentParts in JCS key order (UTF-16 code units), so the hot path can join
@@ -102,7 +135,7 @@ function joinContent(parts: ContentParts): string {
 
 /** SHA-256 of the canonical content: the same event sent twice has the same body hash. */
 export function contentHash(parts: ContentParts): Buffer {
-  return createHash('sha256').update(joinContent(parts), 'utf8').digest();
+  return sha256(joinContent(parts));
 }
 
 /** JCS of the envelope from its content parts and its place in the stream (keys in JCS order). */
@@ -113,8 +146,8 @@ export function canonicalTextFromParts(
   return (
     `{"action":${p.action},"actor":${p.actor},"changes":${p.changes},"flags":${canonicalJson(place.flags)},` +
     `"metadata":${p.metadata},"occurredAt":${p.occurredAt},"outcome":${p.outcome},"reason":${p.reason},` +
-    `"receivedAt":${canonicalJson(formatTimestamp(place.receivedAt))},"requestId":${p.requestId},"seq":${canonicalJson(place.seq)},` +
-    `"sessionId":${p.sessionId},"sourceEventId":${p.sourceEventId},"stream":${canonicalJson(place.stream)},"target":${p.target}}`
+    `"receivedAt":${canonicalString(formatTimestamp(place.receivedAt))},"requestId":${p.requestId},"seq":${canonicalJson(place.seq)},` +
+    `"sessionId":${p.sessionId},"sourceEventId":${p.sourceEventId},"stream":${canonicalString(place.stream)},"target":${p.target}}`
   );
 }
 
@@ -131,9 +164,12 @@ export function canonicalBytes(envelope: EventEnvelope): Buffer {
   return canonicalBytesFromParts(contentParts(content), { stream, seq, receivedAt, flags });
 }
 
+/** SHA-256(0x00 || bytes); a string is hashed as its UTF-8 bytes. */
 export function leafHashOfBytes(bytes: Buffer | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(bytes).digest();
+  // U+0000 is the single byte 0x00 in UTF-8: the prefix joins the string, saving a copy.
+  return sha256(typeof bytes === 'string' ? '\u0000' + bytes : Buffer.concat([LEAF_PREFIX, bytes]));
 }
+const LEAF_PREFIX = Buffer.from([0x00]);
 
 export function leafHash(envelope: EventEnvelope): Buffer {
   return leafHashOfBytes(canonicalBytes(envelope));
@@ -145,14 +181,20 @@ export function uuidBytes(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+// 0x01 || stream id (16) || u64be seq (8) || previous hash (32) || leaf (32)
+const NODE_INPUT = Buffer.alloc(89);
+let nodeInputStream = '';
+
 export function chainHash(streamId: string, seq: number, prevHash: Buffer, leaf: Buffer): Buffer {
-  const seqBytes = Buffer.alloc(8);
-  seqBytes.writeBigUInt64BE(BigInt(seq));
-  return createHash('sha256')
-    .update(NODE_PREFIX)
-    .update(uuidBytes(streamId))
-    .update(seqBytes)
-    .update(prevHash)
-    .update(leaf)
-    .digest();
+  if (prevHash.length !== 32 || leaf.length !== 32)
+    throw new Error('chainHash: hashes are 32 bytes');
+  if (streamId !== nodeInputStream) {
+    NODE_INPUT[0] = 0x01;
+    uuidBytes(streamId).copy(NODE_INPUT, 1);
+    nodeInputStream = streamId;
+  }
+  NODE_INPUT.writeBigUInt64BE(BigInt(seq), 17);
+  prevHash.copy(NODE_INPUT, 25);
+  leaf.copy(NODE_INPUT, 57);
+  return sha256(NODE_INPUT);
 }

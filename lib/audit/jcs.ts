@@ -8,7 +8,8 @@
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function str(value: string): string {
+/** JCS of a string. */
+export function canonicalString(value: string): string {
   // The cheap test first: most strings hold no surrogate at all.
   if (ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value))
     throw new Error('Lone surrogate is not allowed');
@@ -18,7 +19,7 @@ function str(value: string): string {
 export function canonicalJson(value: unknown): string {
   switch (typeof value) {
     case 'string':
-      return str(value);
+      return canonicalString(value);
     case 'number':
       if (!Number.isFinite(value)) throw new Error(`${value} is not allowed in JSON`);
       return JSON.stringify(value);
@@ -32,14 +33,14 @@ export function canonicalJson(value: unknown): string {
           out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i]);
         return out + ']';
       }
-      if (value instanceof Date) return str(value.toISOString());
+      if (value instanceof Date) return canonicalString(value.toISOString());
       const keys = Object.keys(value).sort();
       let out = '{';
       let first = true;
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined) continue;
-        out += (first ? '' : ',') + str(key) + ':' + canonicalJson(item);
+        out += (first ? '' : ',') + canonicalString(key) + ':' + canonicalJson(item);
         first = false;
       }
       return out + '}';
