@@ -201,12 +201,26 @@ export type VerifyReport = {
   streams: ({ id: string; name: string } & StreamResult)[];
 };
 
-/** Recomputes every stream's chain from the database. */
+/**
+ * Recomputes every stream's chain from the database, in one snapshot: the heads and the rows
+ * are read as of the same instant, so batches committed while it runs are neither half seen
+ * nor taken for rows past the head.
+ */
 export async function verifyDatabase(
-  sql: postgres.Sql,
-  onProgress?: (done: number) => void,
+  db: postgres.Sql,
+  onProgress?: (done: number) => void | Promise<void>,
   /** Per stream id, the seqs whose recomputed hash the caller needs (checkpoints). */
   wanted: ReadonlyMap<string, ReadonlySet<number>> = new Map(),
+): Promise<VerifyReport> {
+  return db.begin('isolation level repeatable read read only', (sql) =>
+    verifySnapshot(sql, onProgress, wanted),
+  ) as Promise<VerifyReport>;
+}
+
+async function verifySnapshot(
+  sql: postgres.TransactionSql,
+  onProgress: ((done: number) => void | Promise<void>) | undefined,
+  wanted: ReadonlyMap<string, ReadonlySet<number>>,
 ): Promise<VerifyReport> {
   const streams = await sql<{ id: string; name: string; head_seq: string; head_hash: Buffer }[]>`
     select id, name, head_seq, head_hash from audit_streams order by name`;
@@ -223,7 +237,7 @@ export async function verifyDatabase(
       for await (const batch of cursor) {
         for (const row of batch) yield row;
         done += batch.length;
-        onProgress?.(done);
+        await onProgress?.(done);
       }
     })();
     const runs = await sql<

@@ -65,6 +65,29 @@ describe('ingestEvents', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('a verification running while batches commit checks one snapshot, and passes', async () => {
+    // Streams are verified in name order; this one comes after the dashboard's.
+    const late = await newSource('zz-verified-late');
+    await ingestEvents(t.db.$client, late, records([event('late-1'), event('late-2')]));
+    let appended = false;
+    const report = await verifyDatabase(t.db.$client, async () => {
+      if (appended) return;
+      appended = true;
+      // Committed after the verification read the heads, before it reads this stream's rows.
+      const more = records([event('late-3'), event('late-4'), event('late-5')]);
+      expect(await ingestEvents(t.db.$client, late, more)).toMatchObject({ accepted: 3 });
+    });
+    expect(appended).toBe(true);
+    expect(report.ok).toBe(true);
+    expect(report.streams.find((s) => s.id === late.streamId)).toMatchObject({
+      events: 2,
+      headSeq: 2,
+    });
+    const after = await verifyDatabase(t.db.$client);
+    expect(after.ok).toBe(true);
+    expect(after.streams.find((s) => s.id === late.streamId)).toMatchObject({ events: 5 });
+  });
+
   it('retries, sequential and concurrent, store each event once', async () => {
     const source = await newSource('retries');
     const batch = records(Array.from({ length: 30 }, (_, i) => event(`r-${i}`)));
