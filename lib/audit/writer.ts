@@ -1,9 +1,11 @@
 import type postgres from 'postgres';
 import { rawTransaction, type Tx } from '@/db/client';
+import { copyFrom } from '@/db/driver-quirks';
 import {
   canonicalTextFromParts,
   chainHash,
   contentParts,
+  formatTimestamp,
   leafHashOfBytes,
   type ContentParts,
   type EventEnvelope,
@@ -13,51 +15,104 @@ import type { DashboardEventInput } from './types';
 /** An event to append; `parts` may carry its canonical content when the caller has it already. */
 export type NewEvent = Omit<EventEnvelope, 'stream' | 'seq'> & { parts?: ContentParts };
 
-// Why not COPY: postgres.js (3.4) loses an error the server raises after the last COPY data
-// (a NUL byte, a missing partition, the chain trigger refusing the batch): the stream never
-// finishes and the error surfaces nowhere, so a failed batch could not be told from a slow one.
-// One INSERT over unnest()ed arrays is a single statement whose errors always reach us.
-const INSERT = `
+// The batch travels by COPY into a temporary staging table of text columns, and one INSERT ...
+// SELECT moves it into audit_events with the casts. Nothing can fail inside the COPY itself (every
+// value is text, and NUL, the one character text cannot hold, is refused before sending), so the
+// errors that matter (a missing partition, the chain trigger refusing the batch) come from an
+// ordinary statement. COPY replaced one INSERT over 24 unnest()ed arrays, whose array
+// serialisation in postgres.js and parsing in PostgreSQL cost more than the rows' storage.
+const STAGE_COLUMNS = [
+  'seq',
+  'prev_hash',
+  'hash',
+  'source_event_id',
+  'occurred_at',
+  'received_at',
+  'action',
+  'outcome',
+  'actor_id',
+  'actor_name',
+  'actor_email',
+  'actor_type',
+  'actor_ip',
+  'actor_user_agent',
+  'actor_time_zone',
+  'target_type',
+  'target_id',
+  'target_label',
+  'changes',
+  'request_id',
+  'session_id',
+  'reason',
+  'metadata',
+  'flags',
+  'body_hash',
+];
+// Created once per connection, emptied after every use (a transaction may append twice).
+const CREATE_STAGE = `DO $$ BEGIN
+  IF to_regclass('pg_temp.audit_stage') IS NULL THEN
+    CREATE TEMP TABLE audit_stage (${STAGE_COLUMNS.map((c) => `${c} text`).join(', ')});
+  END IF;
+END $$`;
+const COPY_STAGE = `copy audit_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
+const INSERT_FROM_STAGE = `
   insert into audit_events (stream_id, seq, prev_hash, hash, source_event_id, occurred_at, received_at, action, outcome,
     actor_id, actor_name, actor_email, actor_type, actor_ip, actor_user_agent, actor_time_zone,
     target_type, target_id, target_label, changes, request_id, session_id, reason, metadata, flags)
-  select $1::uuid, u.seq, decode(u.prev_hash, 'hex'), decode(u.hash, 'hex'), u.source_event_id, u.occurred_at::timestamptz,
-    u.received_at::timestamptz, u.action, u.outcome, u.actor_id, u.actor_name, u.actor_email, u.actor_type, u.actor_ip,
-    u.actor_user_agent, u.actor_time_zone, u.target_type, u.target_id, u.target_label, u.changes::jsonb, u.request_id,
-    u.session_id, u.reason, u.metadata::jsonb, u.flags::text[]
-  from unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-    $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[],
-    $20::text[], $21::text[], $22::text[], $23::text[], $24::text[], $25::text[])
-    as u(seq, prev_hash, hash, source_event_id, occurred_at, received_at, action, outcome, actor_id, actor_name, actor_email, actor_type,
-    actor_ip, actor_user_agent, actor_time_zone, target_type, target_id, target_label, changes, request_id, session_id,
-    reason, metadata, flags)`;
+  select $1::uuid, seq::bigint, decode(prev_hash, 'hex'), decode(hash, 'hex'), source_event_id, occurred_at::timestamptz,
+    received_at::timestamptz, action, outcome, actor_id, actor_name, actor_email, actor_type, actor_ip,
+    actor_user_agent, actor_time_zone, target_type, target_id, target_label, changes::jsonb, request_id,
+    session_id, reason, metadata::jsonb, flags::text[]
+  from audit_stage`;
+// An ingested batch also records each source event id with its body hash, from the same rows.
+const RECORD_INGEST_IDS = `
+  insert into ingest_ids (source_id, event_id, body_hash)
+  select $1::uuid, source_event_id, decode(body_hash, 'hex') from audit_stage`;
+
+const NEEDS_ESCAPE = /[\\\t\n\r\u0000]/;
+/** One value in COPY's text format. */
+function copyValue(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  if (value.includes('\u0000')) throw new Error('audit writer: a value contains a NUL character');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\t/g, '\\t')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r');
+}
 
 // A text[] literal for one row's flags: each element double-quoted, with " and \ escaped.
 const textArrayLiteral = (items: string[]) =>
   `{${items.map((i) => `"${i.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 
+export type StreamHead = { seq: number; hash: Buffer };
+
+/** A batch numbered and hashed onto a given head, as the rows COPY will send. */
+export type ChainedBatch = {
+  streamId: string;
+  after: StreamHead;
+  last: StreamHead;
+  text: string;
+  ingestSourceId: string | null;
+};
+
 /**
- * Appends events to one stream's hash chain inside the caller's transaction: locks the stream
- * head once for the whole batch, numbers the events gaplessly, chains their hashes and inserts
- * them in one statement. The statement trigger re-checks the chain and advances the head, so a concurrent
- * writer waits on the lock instead of forking the chain. Nothing is visible until the caller's
- * transaction commits; if it rolls back, the head does too.
+ * Numbers events onto `head` and chains their hashes (no database work): the rows of a batch
+ * that appendChained stores if the stream's head is still `head` when it is locked. With
+ * `ingest`, each event's source id and body hash (`bodyHashes[i]`) go into ingest_ids too.
  */
-export async function appendToStream(
-  sql: postgres.TransactionSql,
+export function chainBatch(
   streamId: string,
+  head: StreamHead,
   events: NewEvent[],
-): Promise<{ firstSeq: number; lastSeq: number }> {
-  if (events.length === 0) throw new Error('appendToStream: no events');
-  const [head] = await sql<{ head_seq: string; head_hash: Buffer }[]>`
-    select head_seq, head_hash from lock_audit_stream(${streamId}::uuid)`;
-  if (!head) throw new Error(`unknown audit stream ${streamId}`);
-  let seq = Number(head.head_seq);
-  let prev = head.head_hash;
-  const firstSeq = seq + 1;
-  const n = events.length;
-  const cols = Array.from({ length: 23 }, () => new Array<string | number | null>(n));
-  for (let i = 0; i < n; i++) {
+  ingest?: { sourceId: string; bodyHashes: Buffer[] },
+): ChainedBatch {
+  if (events.length === 0) throw new Error('chainBatch: no events');
+  let seq = head.seq;
+  let prev = head.hash;
+  let text = '';
+  for (let i = 0; i < events.length; i++) {
     const { parts: given, receivedAt, flags, ...content } = events[i]!;
     seq += 1;
     const parts = given ?? contentParts(content);
@@ -67,38 +122,80 @@ export async function appendToStream(
       prev,
       leafHashOfBytes(canonicalTextFromParts(parts, { stream: streamId, seq, receivedAt, flags })),
     );
-    const row = [
-      seq,
-      prev.toString('hex'),
-      hash.toString('hex'),
-      content.sourceEventId,
-      content.occurredAt.toISOString(),
-      receivedAt.toISOString(),
-      content.action,
-      content.outcome,
-      content.actor.id,
-      content.actor.name,
-      content.actor.email,
-      content.actor.type,
-      content.actor.ip,
-      content.actor.userAgent,
-      content.actor.timeZone,
-      content.target.type,
-      content.target.id,
-      content.target.label,
+    const { actor, target } = content;
+    text +=
+      `${seq}\t${prev.toString('hex')}\t${hash.toString('hex')}\t${copyValue(content.sourceEventId)}\t` +
+      `${formatTimestamp(content.occurredAt)}\t${formatTimestamp(receivedAt)}\t${copyValue(content.action)}\t` +
+      `${content.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
+      `${copyValue(actor.type)}\t${copyValue(actor.ip)}\t${copyValue(actor.userAgent)}\t${copyValue(actor.timeZone)}\t` +
+      `${copyValue(target.type)}\t${copyValue(target.id)}\t${copyValue(target.label)}\t` +
       // Canonical JSON is JSON: the jsonb columns take the text already computed.
-      parts.changes,
-      content.requestId,
-      content.sessionId,
-      content.reason,
-      parts.metadata,
-    ];
-    for (let c = 0; c < 23; c++) cols[c]![i] = row[c] as string | number | null;
+      `${copyValue(parts.changes)}\t${copyValue(content.requestId)}\t${copyValue(content.sessionId)}\t` +
+      `${copyValue(content.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(flags))}\t` +
+      `${ingest ? ingest.bodyHashes[i]!.toString('hex') : '\\N'}\n`;
     prev = hash;
   }
-  const flagsColumn = events.map((e) => textArrayLiteral(e.flags));
-  await sql.unsafe(INSERT, [streamId, ...cols, flagsColumn] as never[]);
-  return { firstSeq, lastSeq: seq };
+  return {
+    streamId,
+    after: head,
+    last: { seq, hash: prev },
+    text,
+    ingestSourceId: ingest?.sourceId ?? null,
+  };
+}
+
+/** Locks a stream's head for the rest of the caller's transaction, and reads it. */
+export async function lockStreamHead(
+  sql: postgres.TransactionSql,
+  streamId: string,
+): Promise<StreamHead> {
+  const [head] = await sql<{ head_seq: string; head_hash: Buffer }[]>`
+    select head_seq, head_hash from lock_audit_stream(${streamId}::uuid)`;
+  if (!head) throw new Error(`unknown audit stream ${streamId}`);
+  return { seq: Number(head.head_seq), hash: head.head_hash };
+}
+
+/**
+ * Stores a chained batch inside the caller's transaction, which must hold the stream's head lock
+ * (lockStreamHead) with the head still at `batch.after`, and have run prepareStage. The statement trigger re-checks the
+ * chain and advances the head, so a concurrent writer waits on the lock instead of forking the
+ * chain; nothing is visible until the caller's transaction commits, and a rollback undoes the
+ * head too.
+ */
+export async function appendChained(
+  sql: postgres.TransactionSql,
+  batch: ChainedBatch,
+): Promise<void> {
+  await copyFrom(sql, COPY_STAGE, batch.text);
+  // One round trip: the statements are sent together and run in order.
+  await Promise.all([
+    sql.unsafe(INSERT_FROM_STAGE, [batch.streamId]),
+    batch.ingestSourceId ? sql.unsafe(RECORD_INGEST_IDS, [batch.ingestSourceId]) : null,
+    sql.unsafe('truncate audit_stage'),
+  ]);
+}
+
+/** Creates the connection's staging table if it has none yet: once per transaction, before appendChained. */
+export async function prepareStage(sql: postgres.TransactionSql): Promise<void> {
+  await sql.unsafe(CREATE_STAGE);
+}
+
+/**
+ * Appends events to one stream's hash chain inside the caller's transaction: locks the stream
+ * head once for the whole batch, numbers the events gaplessly, chains their hashes and inserts
+ * them (appendChained).
+ */
+export async function appendToStream(
+  sql: postgres.TransactionSql,
+  streamId: string,
+  events: NewEvent[],
+  ingest?: { sourceId: string; bodyHashes: Buffer[] },
+): Promise<{ firstSeq: number; lastSeq: number }> {
+  if (events.length === 0) throw new Error('appendToStream: no events');
+  const [head] = await Promise.all([lockStreamHead(sql, streamId), prepareStage(sql)]);
+  const batch = chainBatch(streamId, head, events, ingest);
+  await appendChained(sql, batch);
+  return { firstSeq: head.seq + 1, lastSeq: batch.last.seq };
 }
 
 /**

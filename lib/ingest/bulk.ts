@@ -5,7 +5,18 @@ import { sources } from '@/db/schema';
 import { ExpectedError } from '@/lib/errors';
 import { validateEvent } from '@/lib/events/schema';
 import { decodeText, parseText, type ImportFormat } from '@/lib/import';
-import { ingestEvents, type IngestRecord, type IngestSource } from './ingest';
+import type { StreamHead } from '@/lib/audit/writer';
+import {
+  ingestEvents,
+  prepareBatch,
+  readHead,
+  storeBatch,
+  type IngestRecord,
+  type IngestSource,
+} from './ingest';
+
+type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
+const sameHead = (a: StreamHead, b: StreamHead) => a.seq === b.seq && a.hash.equals(b.hash);
 
 export type ImportProgress = {
   file: string;
@@ -81,7 +92,7 @@ export async function importFiles(
 ): Promise<ImportSummary> {
   const started = Date.now();
   const source = await findSource(db, options.source);
-  const batchSize = options.batchSize ?? 20_000;
+  const batchSize = options.batchSize ?? 5_000;
   const rejectsOut: WriteStream | null = options.rejectsFile
     ? createWriteStream(options.rejectsFile)
     : null;
@@ -124,15 +135,27 @@ export async function importFiles(
       let batch: (IngestRecord & { line: number })[] = [];
       const lineOf = new Map<number, number>();
 
-      // One batch is stored while the next is parsed and validated: node and PostgreSQL work
-      // in parallel. Batches of one source stay in order (the stream head lock serialises them).
+      // A pipeline: while the database stores one batch, node parses, validates, hashes and
+      // chains the next onto the head the stored one is expected to leave. Batches of one source
+      // stay in order; if a batch did not end where expected (an id was already stored, another
+      // writer appended to the stream), the next is chained again onto the real head before it
+      // is stored, and storeBatch checks the head under the stream's lock in any case.
+      let head = await readHead(db.$client, source);
+      let expected = head;
       let inFlight: Promise<void> = Promise.resolve();
-      const store = async (pending: (IngestRecord & { line: number })[]) => {
+      const store = async (pending: (IngestRecord & { line: number })[], first: Prepared) => {
+        let prepared: Prepared | null = first;
         for (;;) {
-          const outcome = await ingestEvents(db.$client, source, pending);
+          const stored = prepared?.ok
+            ? await storeBatch(db.$client, prepared.batch)
+            : { outcome: await ingestEvents(db.$client, source, pending), head: undefined };
+          prepared = null;
+          const { outcome } = stored;
           if (outcome.ok) {
             summary.stored += outcome.accepted;
             summary.duplicates += outcome.duplicates;
+            // Without a head (chained under the lock, or nothing stored), read the real one.
+            head = stored.head ?? (await readHead(db.$client, source));
             break;
           }
           // Conflicting ids are rejected; the rest of the batch is stored on the next try.
@@ -149,11 +172,15 @@ export async function importFiles(
         report();
       };
       const flush = async () => {
-        await inFlight;
         if (batch.length === 0) return;
         const pending = batch;
         batch = [];
-        inFlight = store(pending);
+        let prepared = await prepareBatch(source, pending, expected);
+        await inFlight;
+        if (prepared.ok && !sameHead(expected, head))
+          prepared = await prepareBatch(source, pending, head);
+        expected = (prepared.ok && prepared.batch.chained?.last) || head;
+        inFlight = store(pending, prepared);
         // Surface a failure at the next await, never as an unhandled rejection.
         inFlight.catch(() => {});
       };
@@ -187,6 +214,9 @@ export async function importFiles(
         if (!options.allOrNothing && batch.length >= batchSize) await flush();
         if (!options.allOrNothing && fileRejects.length) fileRejects.splice(0).forEach(writeReject);
         if (summary.read % 5000 === 0) report();
+        // Parsing a buffered file never waits, so it would hold the thread until the next read:
+        // let the database's replies through often, or the batch in flight stalls between statements.
+        if (summary.read % 200 === 0) await new Promise(setImmediate);
       }
 
       if (options.allOrNothing) {
