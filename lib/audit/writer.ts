@@ -113,25 +113,32 @@ export function chainBatch(
   let prev = head.hash;
   let text = '';
   for (let i = 0; i < events.length; i++) {
-    const { parts: given, receivedAt, flags, ...content } = events[i]!;
+    const e = events[i]!;
     seq += 1;
-    const parts = given ?? contentParts(content);
+    const parts = e.parts ?? contentParts(e);
     const hash = chainHash(
       streamId,
       seq,
       prev,
-      leafHashOfBytes(canonicalTextFromParts(parts, { stream: streamId, seq, receivedAt, flags })),
+      leafHashOfBytes(
+        canonicalTextFromParts(parts, {
+          stream: streamId,
+          seq,
+          receivedAt: e.receivedAt,
+          flags: e.flags,
+        }),
+      ),
     );
-    const { actor, target } = content;
+    const { actor, target } = e;
     text +=
-      `${seq}\t${prev.toString('hex')}\t${hash.toString('hex')}\t${copyValue(content.sourceEventId)}\t` +
-      `${formatTimestamp(content.occurredAt)}\t${formatTimestamp(receivedAt)}\t${copyValue(content.action)}\t` +
-      `${content.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
+      `${seq}\t${prev.toString('hex')}\t${hash.toString('hex')}\t${copyValue(e.sourceEventId)}\t` +
+      `${formatTimestamp(e.occurredAt)}\t${formatTimestamp(e.receivedAt)}\t${copyValue(e.action)}\t` +
+      `${e.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
       `${copyValue(actor.type)}\t${copyValue(actor.ip)}\t${copyValue(actor.userAgent)}\t${copyValue(actor.timeZone)}\t` +
       `${copyValue(target.type)}\t${copyValue(target.id)}\t${copyValue(target.label)}\t` +
       // Canonical JSON is JSON: the jsonb columns take the text already computed.
-      `${copyValue(parts.changes)}\t${copyValue(content.requestId)}\t${copyValue(content.sessionId)}\t` +
-      `${copyValue(content.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(flags))}\t` +
+      `${copyValue(parts.changes)}\t${copyValue(e.requestId)}\t${copyValue(e.sessionId)}\t` +
+      `${copyValue(e.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(e.flags))}\t` +
       `${ingest ? ingest.bodyHashes[i]!.toString('hex') : '\\N'}\n`;
     prev = hash;
   }

@@ -88,6 +88,62 @@ describe('ingestEvents', () => {
     expect(after.streams.find((s) => s.id === late.streamId)).toMatchObject({ events: 5 });
   });
 
+  it('concurrent batches stored as one group keep their own outcomes (group commit)', async () => {
+    const source = await newSource('grouped');
+    const batch = (name: string, ids: string[], body: Record<string, unknown> = {}) =>
+      records(ids.map((id) => event(id, body)));
+    const [a, b, c, d, e] = await Promise.all([
+      ingestEvents(t.db.$client, source, batch('a', ['g-1', 'g-2', 'g-3'])),
+      // Overlaps a with the same bodies: duplicates, whichever is stored first.
+      ingestEvents(t.db.$client, source, batch('b', ['g-3', 'g-4'])),
+      // g-2 with a different body: a conflict, so nothing of this batch is stored.
+      ingestEvents(t.db.$client, source, batch('c', ['g-2', 'g-5'], { reason: 'another body' })),
+      ingestEvents(t.db.$client, source, batch('d', ['g-6'])),
+      ingestEvents(t.db.$client, source, batch('e', ['g-4', 'g-7'])),
+    ]);
+    expect(a).toMatchObject({ ok: true });
+    expect(b).toMatchObject({ ok: true });
+    expect(d).toEqual({ ok: true, accepted: 1, duplicates: 0 });
+    expect(e).toMatchObject({ ok: true });
+    const accepted = [a, b, d, e].reduce((n, o) => n + (o.ok ? o.accepted : 0), 0);
+    const duplicates = [a, b, d, e].reduce((n, o) => n + (o.ok ? o.duplicates : 0), 0);
+    expect([accepted, duplicates]).toEqual([6, 2]);
+    // a is queued first and stored alone while the stream is busy; b to e wait and are stored
+    // together next: c conflicts with a's g-2, so none of c (not g-5) is stored.
+    const rows = await streamRows(source.streamId);
+    const ids = rows.map((r) => r.source_event_id).sort();
+    if (c.ok) throw new Error('c was expected to conflict with a');
+    expect(c.conflicts).toEqual([
+      { index: 0, id: 'g-2', reason: 'this id was already stored with a different body' },
+    ]);
+    expect(ids).toEqual(['g-1', 'g-2', 'g-3', 'g-4', 'g-6', 'g-7']);
+    expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+  });
+
+  it('a batch that fails inside a group fails alone; the others are stored', async () => {
+    const source = await newSource('grouped-failure');
+    // Past validation (which refuses NUL), the writer refuses it: the whole group's transaction
+    // fails, and each batch is then tried on its own.
+    const poisoned = { ...event('p-1'), reason: 'a NUL \u0000 here' };
+    const outcomes = await Promise.allSettled([
+      ingestEvents(t.db.$client, source, records([event('p-0')])),
+      ingestEvents(t.db.$client, source, records([event('q-1'), event('q-2')])),
+      ingestEvents(t.db.$client, source, records([poisoned])),
+      ingestEvents(t.db.$client, source, records([event('q-3')])),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(String((outcomes[2] as PromiseRejectedResult).reason)).toMatch(/NUL/);
+    const rows = await streamRows(source.streamId);
+    expect(rows.map((r) => r.source_event_id).sort()).toEqual(['p-0', 'q-1', 'q-2', 'q-3']);
+    expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+  });
+
   it('retries, sequential and concurrent, store each event once', async () => {
     const source = await newSource('retries');
     const batch = records(Array.from({ length: 30 }, (_, i) => event(`r-${i}`)));

@@ -28,7 +28,8 @@ type Prepared = {
 /** The stored form of a validated event, with its canonical content computed once. */
 function prepare(record: IngestRecord): Prepared {
   const { event } = record;
-  const content = {
+  const given = record.flags ?? [];
+  const stored: NewEvent = {
     sourceEventId: event.id,
     occurredAt: event.occurred_at,
     action: event.action,
@@ -48,31 +49,48 @@ function prepare(record: IngestRecord): Prepared {
     sessionId: event.session_id,
     reason: event.reason,
     metadata: event.metadata,
+    flags: given.length
+      ? [...new Set([...ipFlags(event.actor.ip), ...given])].sort()
+      : ipFlags(event.actor.ip),
+    // Set when the batch is stored (chain).
+    receivedAt: UNSTORED,
   };
-  const parts = contentParts(content);
-  const given = record.flags ?? [];
-  const flags = given.length
-    ? [...new Set([...ipFlags(event.actor.ip), ...given])].sort()
-    : ipFlags(event.actor.ip);
+  const parts = contentParts(stored);
+  stored.parts = parts;
   return {
     index: record.index,
     id: event.id,
-    event: { ...content, parts, flags, receivedAt: new Date(0) },
+    event: stored as Prepared['event'],
     hash: contentHash(parts),
   };
 }
+const UNSTORED = new Date(0);
 
 /** SHA-256 of the event's canonical content: key order and spacing do not matter. */
 export function bodyHash(event: ValidEvent): Buffer {
   return prepare({ index: 0, event }).hash;
 }
 
-/** Keeps the monthly partitions for these instants ready (outside the ingest transaction). */
+/**
+ * Keeps the monthly partitions for these instants ready (outside the ingest transaction). The
+ * months this process has made sure of are remembered (`known`), so a busy stream does not ask
+ * for every batch; a failed store forgets them, in case one was dropped meanwhile (retention).
+ */
+const known = new WeakMap<postgres.Sql, Set<string>>();
 export async function ensurePartitionsFor(sql: postgres.Sql, dates: Date[]): Promise<void> {
-  const months = [...new Set(dates.map((d) => d.toISOString().slice(0, 7) + '-01'))];
-  if (months.length)
-    await sql`select ensure_audit_partitions(m::date, 1) from unnest(${months}::text[]) as m`;
+  let months = known.get(sql);
+  if (!months) known.set(sql, (months = new Set()));
+  const missing = new Set<string>();
+  for (const date of dates) {
+    const month = date.toISOString().slice(0, 7) + '-01';
+    if (!months.has(month)) missing.add(month);
+  }
+  if (missing.size === 0) return;
+  const list = [...missing];
+  await sql`select ensure_audit_partitions(m::date, 1) from unnest(${list}::text[]) as m`;
+  for (const month of list) months.add(month);
 }
+const forgetPartitions = (sql: postgres.Sql) => known.delete(sql);
 
 /**
  * A batch ready to store: its events canonicalised and hashed, repeats inside it settled, and,
@@ -130,39 +148,106 @@ export async function prepareBatch(
   };
 }
 
-function chain(source: IngestSource, head: StreamHead, events: Prepared[], receivedAt: Date) {
+function chain(
+  source: IngestSource,
+  head: StreamHead,
+  events: Prepared[],
+  receivedAt: Date | Date[],
+) {
+  // The prepared events are this batch's own: they take their arrival time in place.
+  events.forEach(
+    (r, i) => (r.event.receivedAt = Array.isArray(receivedAt) ? receivedAt[i]! : receivedAt),
+  );
   return chainBatch(
     source.streamId,
     head,
-    events.map((r) => ({ ...r.event, receivedAt })),
+    events.map((r) => r.event),
     { sourceId: source.id, bodyHashes: events.map((r) => r.hash) },
   );
 }
 
+type Stored = { outcome: IngestOutcome; head?: StreamHead };
+type Waiting = { batch: PreparedBatch; done: (result: Stored | Promise<Stored>) => void };
+
+// Group commit: the batches of one stream that wait for its lock in this process are stored
+// together, in one transaction and one COPY, each keeping its own outcome. Under concurrent
+// requests to one source, the lock then changes hands once per group instead of once per
+// request, and the per-statement costs are paid once.
+const MAX_GROUP_EVENTS = 10_000;
+const waiting = new WeakMap<postgres.Sql, Map<string, Waiting[]>>();
+
 /**
- * Stores a prepared batch atomically: either every new event is committed (and queryable when
- * this returns) or nothing is. Event ids already stored with the same body count as duplicates
- * and are skipped, so retries are idempotent; an id stored with a different body is a conflict
- * and nothing is stored. The stream head lock serialises batches of one source, which makes the
- * id check race-free; the batch's precomputed chain is used only when, under that lock, the
- * head is the expected one and every event is new (otherwise it is chained again here).
+ * Stores a prepared batch atomically: either every new event of it is committed (and queryable
+ * when this returns) or none is. Event ids already stored with the same body count as
+ * duplicates and are skipped, so retries are idempotent; an id stored with a different body is
+ * a conflict and nothing of the batch is stored. The stream head lock serialises the writers of
+ * a source, which makes the id check race-free. Batches that arrive while their stream is busy
+ * are stored together next (group commit); if such a group fails, its batches are retried one
+ * by one, so that one batch's failure is only its own.
  */
-export async function storeBatch(
-  sql: postgres.Sql,
-  batch: PreparedBatch,
-): Promise<{ outcome: IngestOutcome; head?: StreamHead }> {
-  const { source, unique } = batch;
-  if (unique.length === 0)
-    return { outcome: { ok: true, accepted: 0, duplicates: batch.duplicates } };
+export function storeBatch(sql: postgres.Sql, batch: PreparedBatch): Promise<Stored> {
+  if (batch.unique.length === 0)
+    return Promise.resolve({ outcome: { ok: true, accepted: 0, duplicates: batch.duplicates } });
+  let streams = waiting.get(sql);
+  if (!streams) waiting.set(sql, (streams = new Map()));
+  const stream = batch.source.streamId;
+  const queues = streams;
+  return new Promise<Stored>((done) => {
+    const queue = queues.get(stream);
+    if (queue) {
+      queue.push({ batch, done });
+      return;
+    }
+    queues.set(stream, [{ batch, done }]);
+    void drain(sql, queues, stream);
+  });
+}
+
+async function drain(sql: postgres.Sql, queues: Map<string, Waiting[]>, stream: string) {
+  for (;;) {
+    const queue = queues.get(stream)!;
+    // The group: the first batch, and as many waiting ones as fit.
+    let events = queue[0]!.batch.unique.length;
+    let size = 1;
+    while (size < queue.length && events + queue[size]!.batch.unique.length <= MAX_GROUP_EVENTS)
+      events += queue[size++]!.batch.unique.length;
+    const group = queue.splice(0, size);
+    try {
+      const results = await storeGroup(
+        sql,
+        group.map((w) => w.batch),
+      );
+      group.forEach((w, i) => w.done(results[i]!));
+    } catch (error) {
+      forgetPartitions(sql);
+      if (group.length === 1) group[0]!.done(Promise.reject(error));
+      // Which batch failed the group is unknown: each is tried again alone.
+      else
+        for (const w of group) {
+          const alone = storeGroup(sql, [w.batch]).then((results) => results[0]!);
+          w.done(alone);
+          await alone.catch(() => {});
+        }
+    }
+    if (queue.length === 0) {
+      queues.delete(stream);
+      return;
+    }
+  }
+}
+
+/** One transaction for a group of batches of one stream (see storeBatch). */
+async function storeGroup(sql: postgres.Sql, batches: PreparedBatch[]): Promise<Stored[]> {
+  const { source } = batches[0]!;
   await ensurePartitionsFor(
     sql,
-    unique.map((r) => r.event.occurredAt),
+    batches.flatMap((b) => b.unique.map((r) => r.event.occurredAt)),
   );
   return sql.begin(async (tx) => {
-    // Lock first: from here on no other batch of this source can store these ids. The three
+    // Lock first: from here on no other writer of this source can store these ids. The three
     // statements go out together and run in order; the probe starts (and takes its snapshot)
     // once the lock is held, so it sees every batch committed before.
-    const ids = unique.map((r) => r.id);
+    const ids = batches.flatMap((b) => b.unique.map((r) => r.id));
     const [head, stored] = await Promise.all([
       lockStreamHead(tx, source.streamId),
       // An index probe per id (the primary key), not a join over everything a source ever sent.
@@ -170,36 +255,52 @@ export async function storeBatch(
         select event_id, body_hash from ingest_ids where source_id = ${source.id}::uuid and event_id = any(${ids}::text[])`,
       prepareStage(tx),
     ]);
-    const storedById = new Map(stored.map((s) => [s.event_id, s.body_hash]));
-    const conflicts: Conflict[] = [];
-    for (const r of unique) {
-      const hash = storedById.get(r.id);
-      if (hash && !hash.equals(r.hash))
-        conflicts.push({
-          index: r.index,
-          id: r.id,
-          reason: 'this id was already stored with a different body',
-        });
+    // Each id's body as stored, or as stored by an earlier batch of this group.
+    const claimed = new Map(stored.map((s) => [s.event_id, s.body_hash]));
+    const results: Stored[] = [];
+    const fresh: Prepared[] = [];
+    const receivedAt: Date[] = [];
+    for (const batch of batches) {
+      const conflicts: Conflict[] = [];
+      for (const r of batch.unique) {
+        const hash = claimed.get(r.id);
+        if (hash && !hash.equals(r.hash))
+          conflicts.push({
+            index: r.index,
+            id: r.id,
+            reason: 'this id was already stored with a different body',
+          });
+      }
+      if (conflicts.length) {
+        results.push({ outcome: { ok: false, conflicts } });
+        continue;
+      }
+      const own = claimed.size ? batch.unique.filter((r) => !claimed.has(r.id)) : batch.unique;
+      for (const r of own) {
+        claimed.set(r.id, r.hash);
+        fresh.push(r);
+        receivedAt.push(batch.receivedAt);
+      }
+      results.push({
+        outcome: {
+          ok: true,
+          accepted: own.length,
+          duplicates: batch.duplicates + batch.unique.length - own.length,
+        },
+      });
     }
-    if (conflicts.length) return { outcome: { ok: false as const, conflicts } };
-    const fresh = storedById.size ? unique.filter((r) => !storedById.has(r.id)) : unique;
-    const duplicates = batch.duplicates + unique.length - fresh.length;
-    if (fresh.length === 0)
-      return { outcome: { ok: true as const, accepted: 0, duplicates }, head };
-    const precomputed = batch.chained;
+    if (fresh.length === 0) return results.map((r) => ({ ...r, head }));
+    const precomputed = batches.length === 1 ? batches[0]!.chained : null;
     const chained =
       precomputed &&
-      fresh.length === unique.length &&
+      fresh.length === batches[0]!.unique.length &&
       precomputed.after.seq === head.seq &&
       precomputed.after.hash.equals(head.hash)
         ? precomputed
-        : chain(source, head, fresh, batch.receivedAt);
+        : chain(source, head, fresh, receivedAt);
     await appendChained(tx, chained);
-    return {
-      outcome: { ok: true as const, accepted: fresh.length, duplicates },
-      head: chained.last,
-    };
-  }) as Promise<{ outcome: IngestOutcome; head?: StreamHead }>;
+    return results.map((r) => ({ ...r, head: chained.last }));
+  }) as Promise<Stored[]>;
 }
 
 /** A stream's head as committed (no lock): where a loader expects its next batch to continue. */
