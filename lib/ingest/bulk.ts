@@ -5,18 +5,15 @@ import { sources } from '@/db/schema';
 import { ExpectedError } from '@/lib/errors';
 import { validateEvent } from '@/lib/events/schema';
 import { decodeText, parseText, type ImportFormat } from '@/lib/import';
-import type { StreamHead } from '@/lib/audit/writer';
 import {
   ingestEvents,
   prepareBatch,
-  readHead,
   storeBatch,
   type IngestRecord,
   type IngestSource,
 } from './ingest';
 
 type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
-const sameHead = (a: StreamHead, b: StreamHead) => a.seq === b.seq && a.hash.equals(b.hash);
 
 export type ImportProgress = {
   file: string;
@@ -135,27 +132,20 @@ export async function importFiles(
       let batch: (IngestRecord & { line: number })[] = [];
       const lineOf = new Map<number, number>();
 
-      // A pipeline: while the database stores one batch, node parses, validates, hashes and
-      // chains the next onto the head the stored one is expected to leave. Batches of one source
-      // stay in order; if a batch did not end where expected (an id was already stored, another
-      // writer appended to the stream), the next is chained again onto the real head before it
-      // is stored, and storeBatch checks the head under the stream's lock in any case.
-      let head = await readHead(db.$client, source);
-      let expected = head;
-      let inFlight: Promise<void> = Promise.resolve();
+      // A pipeline: while the database stores one batch, node parses, validates and hashes the
+      // next, and hands it over at once, so that it is planned and chained while the one before
+      // is stored (storeBatch). Batches of one source stay in order.
+      let previous: Promise<void> = Promise.resolve();
       const store = async (pending: (IngestRecord & { line: number })[], first: Prepared) => {
         let prepared: Prepared | null = first;
         for (;;) {
-          const stored = prepared?.ok
-            ? await storeBatch(db.$client, prepared.batch)
-            : { outcome: await ingestEvents(db.$client, source, pending), head: undefined };
+          const outcome = prepared?.ok
+            ? (await storeBatch(db.$client, prepared.batch)).outcome
+            : await ingestEvents(db.$client, source, pending);
           prepared = null;
-          const { outcome } = stored;
           if (outcome.ok) {
             summary.stored += outcome.accepted;
             summary.duplicates += outcome.duplicates;
-            // Without a head (chained under the lock, or nothing stored), read the real one.
-            head = stored.head ?? (await readHead(db.$client, source));
             break;
           }
           // Conflicting ids are rejected; the rest of the batch is stored on the next try.
@@ -175,14 +165,12 @@ export async function importFiles(
         if (batch.length === 0) return;
         const pending = batch;
         batch = [];
-        let prepared = await prepareBatch(source, pending, expected);
-        await inFlight;
-        if (prepared.ok && !sameHead(expected, head))
-          prepared = await prepareBatch(source, pending, head);
-        expected = (prepared.ok && prepared.batch.chained?.last) || head;
-        inFlight = store(pending, prepared);
+        const current = store(pending, await prepareBatch(source, pending));
         // Surface a failure at the next await, never as an unhandled rejection.
-        inFlight.catch(() => {});
+        current.catch(() => {});
+        // At most two batches outstanding: wait for the one before.
+        await previous;
+        previous = current;
       };
 
       let index = 0;
@@ -243,7 +231,7 @@ export async function importFiles(
       } else {
         fileRejects.splice(0).forEach(writeReject);
         await flush();
-        await inFlight;
+        await previous;
       }
       report();
     }

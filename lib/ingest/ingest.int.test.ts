@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDb } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
 import { verifyDatabase } from '@/lib/audit/verify';
 import { validateEvent, type ValidEvent } from '@/lib/events/schema';
@@ -118,6 +119,35 @@ describe('ingestEvents', () => {
     ]);
     expect(ids).toEqual(['g-1', 'g-2', 'g-3', 'g-4', 'g-6', 'g-7']);
     expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+  });
+
+  it('two writers of one stream (two processes) keep one chain: plans made ahead are checked under the lock', async () => {
+    const source = await newSource('two-writers');
+    // A second pool stands for a second server process: its own queues, its own plans.
+    const other = createDb(t.appUrl, { max: 4 });
+    try {
+      const outcomes = await Promise.all(
+        [t.db.$client, other.$client].flatMap((sql, writer) =>
+          [0, 1].map(async (client) => {
+            let accepted = 0;
+            for (let b = 0; b < 8; b++) {
+              const ids = Array.from({ length: 25 }, (_, i) => `w${writer}-c${client}-b${b}-${i}`);
+              const outcome = await ingestEvents(sql, source, records(ids.map((id) => event(id))));
+              if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+              accepted += outcome.accepted;
+            }
+            return accepted;
+          }),
+        ),
+      );
+      expect(outcomes).toEqual([200, 200, 200, 200]);
+    } finally {
+      await other.$client.end();
+    }
+    const rows = await streamRows(source.streamId);
+    expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.source_event_id)).size).toBe(800);
     expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
   });
 

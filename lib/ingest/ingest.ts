@@ -102,14 +102,11 @@ export type PreparedBatch = {
   unique: Prepared[];
   duplicates: number;
   receivedAt: Date;
-  /** Chained onto the expected head, assuming every event is new; checked under the lock. */
-  chained: ChainedBatch | null;
 };
 
 export async function prepareBatch(
   source: IngestSource,
   records: IngestRecord[],
-  expectedHead?: StreamHead,
 ): Promise<{ ok: true; batch: PreparedBatch } | { ok: false; conflicts: Conflict[] }> {
   // Repeats inside the batch: the same body is a duplicate, a different body a conflict.
   const firstById = new Map<string, Prepared>();
@@ -142,22 +139,13 @@ export async function prepareBatch(
       unique,
       duplicates,
       receivedAt,
-      chained:
-        expectedHead && unique.length ? chain(source, expectedHead, unique, receivedAt) : null,
     },
   };
 }
 
-function chain(
-  source: IngestSource,
-  head: StreamHead,
-  events: Prepared[],
-  receivedAt: Date | Date[],
-) {
+function chain(source: IngestSource, head: StreamHead, events: Prepared[], receivedAt: Date[]) {
   // The prepared events are this batch's own: they take their arrival time in place.
-  events.forEach(
-    (r, i) => (r.event.receivedAt = Array.isArray(receivedAt) ? receivedAt[i]! : receivedAt),
-  );
+  events.forEach((r, i) => (r.event.receivedAt = receivedAt[i]!));
   return chainBatch(
     source.streamId,
     head,
@@ -169,10 +157,72 @@ function chain(
 type Stored = { outcome: IngestOutcome; head?: StreamHead };
 type Waiting = { batch: PreparedBatch; done: (result: Stored | Promise<Stored>) => void };
 
-// Group commit: the batches of one stream that wait for its lock in this process are stored
-// together, in one transaction and one COPY, each keeping its own outcome. Under concurrent
-// requests to one source, the lock then changes hands once per group instead of once per
-// request, and the per-statement costs are paid once.
+/**
+ * What a group of batches will store, decided from the stream's head and the body hashes
+ * already stored under the group's ids: each batch's outcome (its conflicts, or its new events
+ * and duplicates, also against an earlier batch of the group), and the new events chained.
+ */
+type Plan = {
+  head: StreamHead;
+  stored: Map<string, Buffer>;
+  outcomes: IngestOutcome[];
+  chained: ChainedBatch | null;
+  /** The ids and bodies the group stores, for planning the next group before this commits. */
+  claims: Map<string, Buffer>;
+};
+
+function planGroup(
+  source: IngestSource,
+  batches: PreparedBatch[],
+  head: StreamHead,
+  stored: Map<string, Buffer>,
+): Plan {
+  const claimed = new Map(stored);
+  const claims = new Map<string, Buffer>();
+  const outcomes: IngestOutcome[] = [];
+  const fresh: Prepared[] = [];
+  const receivedAt: Date[] = [];
+  for (const batch of batches) {
+    const conflicts: Conflict[] = [];
+    for (const r of batch.unique) {
+      const hash = claimed.get(r.id);
+      if (hash && !hash.equals(r.hash))
+        conflicts.push({
+          index: r.index,
+          id: r.id,
+          reason: 'this id was already stored with a different body',
+        });
+    }
+    if (conflicts.length) {
+      outcomes.push({ ok: false, conflicts });
+      continue;
+    }
+    const own = claimed.size ? batch.unique.filter((r) => !claimed.has(r.id)) : batch.unique;
+    for (const r of own) {
+      claimed.set(r.id, r.hash);
+      claims.set(r.id, r.hash);
+      fresh.push(r);
+      receivedAt.push(batch.receivedAt);
+    }
+    const duplicates = batch.duplicates + batch.unique.length - own.length;
+    outcomes.push({ ok: true, accepted: own.length, duplicates });
+  }
+  const chained = fresh.length ? chain(source, head, fresh, receivedAt) : null;
+  return { head, stored, outcomes, chained, claims };
+}
+
+const sameHead = (a: StreamHead, b: StreamHead) => a.seq === b.seq && a.hash.equals(b.hash);
+function sameStored(a: Map<string, Buffer>, b: Map<string, Buffer>) {
+  if (a.size !== b.size) return false;
+  for (const [id, hash] of a) if (!b.get(id)?.equals(hash)) return false;
+  return true;
+}
+
+// Group commit: the batches of one stream that wait in this process while it stores are stored
+// together next, in one transaction and one COPY, each keeping its own outcome; and that next
+// group is planned and chained (node work) while the database still stores the current one,
+// onto the head and ids the current one will leave. Under the lock the plan is checked against
+// the real head and stored ids, and made again if another writer came between.
 const MAX_GROUP_EVENTS = 10_000;
 const waiting = new WeakMap<postgres.Sql, Map<string, Waiting[]>>();
 
@@ -204,40 +254,91 @@ export function storeBatch(sql: postgres.Sql, batch: PreparedBatch): Promise<Sto
 }
 
 async function drain(sql: postgres.Sql, queues: Map<string, Waiting[]>, stream: string) {
+  const queue = queues.get(stream)!;
+  // The group being stored: it resolves to where it left the stream (null if it failed).
+  let inFlight: Promise<{ head: StreamHead } | null> = Promise.resolve(null);
+  // Where the group in flight will leave the stream if it commits as planned.
+  let expected: { head: StreamHead; claims: Map<string, Buffer> } | null = null;
   for (;;) {
-    const queue = queues.get(stream)!;
+    if (queue.length === 0) {
+      await inFlight;
+      if (queue.length === 0) {
+        queues.delete(stream);
+        return;
+      }
+    }
     // The group: the first batch, and as many waiting ones as fit.
     let events = queue[0]!.batch.unique.length;
     let size = 1;
     while (size < queue.length && events + queue[size]!.batch.unique.length <= MAX_GROUP_EVENTS)
       events += queue[size++]!.batch.unique.length;
     const group = queue.splice(0, size);
-    try {
-      const results = await storeGroup(
-        sql,
-        group.map((w) => w.batch),
-      );
-      group.forEach((w, i) => w.done(results[i]!));
-    } catch (error) {
-      forgetPartitions(sql);
-      if (group.length === 1) group[0]!.done(Promise.reject(error));
-      // Which batch failed the group is unknown: each is tried again alone.
-      else
-        for (const w of group) {
-          const alone = storeGroup(sql, [w.batch]).then((results) => results[0]!);
-          w.done(alone);
-          await alone.catch(() => {});
-        }
-    }
-    if (queue.length === 0) {
-      queues.delete(stream);
-      return;
-    }
+    const batches = group.map((w) => w.batch);
+    // Planned while the group before is still being stored, onto where it will leave the
+    // stream; a plan that turns out wrong is only a lost head start.
+    let plan: Plan | null = expected ? await preplan(sql, batches, expected) : null;
+    const last = await inFlight;
+    if (plan && !(last && sameHead(plan.head, last.head))) plan = null;
+    if (!plan && last) plan = await preplan(sql, batches, { head: last.head, claims: new Map() });
+    expected = plan ? { head: plan.chained?.last ?? plan.head, claims: plan.claims } : null;
+    inFlight = storeGroup(sql, batches, plan).then(
+      ({ results, head }) => {
+        group.forEach((w, i) => w.done(results[i]!));
+        return { head };
+      },
+      async (error: unknown) => {
+        forgetPartitions(sql);
+        if (group.length === 1) group[0]!.done(Promise.reject(error));
+        // Which batch failed the group is unknown: each is tried again alone.
+        else
+          for (const w of group) {
+            const alone = storeGroup(sql, [w.batch], null).then(({ results }) => results[0]!);
+            w.done(alone);
+            await alone.catch(() => {});
+          }
+        return null;
+      },
+    );
   }
 }
 
-/** One transaction for a group of batches of one stream (see storeBatch). */
-async function storeGroup(sql: postgres.Sql, batches: PreparedBatch[]): Promise<Stored[]> {
+/** A plan for a group onto an expected head, with the ids the group before will have stored. */
+async function preplan(
+  sql: postgres.Sql,
+  batches: PreparedBatch[],
+  after: { head: StreamHead; claims: Map<string, Buffer> },
+): Promise<Plan | null> {
+  try {
+    const stored = await storedBodies(sql, batches);
+    for (const b of batches)
+      for (const r of b.unique) {
+        const claim = after.claims.get(r.id);
+        if (claim) stored.set(r.id, claim);
+      }
+    return planGroup(batches[0]!.source, batches, after.head, stored);
+  } catch {
+    return null;
+  }
+}
+
+/** The body hashes stored under the ids of these batches (an index probe per id). */
+async function storedBodies(
+  sql: postgres.Sql | postgres.TransactionSql,
+  batches: PreparedBatch[],
+): Promise<Map<string, Buffer>> {
+  const { source } = batches[0]!;
+  const ids = batches.flatMap((b) => b.unique.map((r) => r.id));
+  const rows = await sql<{ event_id: string; body_hash: Buffer }[]>`
+    select event_id, body_hash from ingest_ids where source_id = ${source.id}::uuid and event_id = any(${ids}::text[])`;
+  return new Map(rows.map((s) => [s.event_id, s.body_hash]));
+}
+
+/** One transaction for a group of batches of one stream (see storeBatch and drain). */
+async function storeGroup(
+  sql: postgres.Sql,
+  batches: PreparedBatch[],
+  planned: Plan | null,
+): Promise<{ results: Stored[]; head: StreamHead }> {
   const { source } = batches[0]!;
   await ensurePartitionsFor(
     sql,
@@ -247,68 +348,19 @@ async function storeGroup(sql: postgres.Sql, batches: PreparedBatch[]): Promise<
     // Lock first: from here on no other writer of this source can store these ids. The three
     // statements go out together and run in order; the probe starts (and takes its snapshot)
     // once the lock is held, so it sees every batch committed before.
-    const ids = batches.flatMap((b) => b.unique.map((r) => r.id));
     const [head, stored] = await Promise.all([
       lockStreamHead(tx, source.streamId),
-      // An index probe per id (the primary key), not a join over everything a source ever sent.
-      tx<{ event_id: string; body_hash: Buffer }[]>`
-        select event_id, body_hash from ingest_ids where source_id = ${source.id}::uuid and event_id = any(${ids}::text[])`,
+      storedBodies(tx, batches),
       prepareStage(tx),
     ]);
-    // Each id's body as stored, or as stored by an earlier batch of this group.
-    const claimed = new Map(stored.map((s) => [s.event_id, s.body_hash]));
-    const results: Stored[] = [];
-    const fresh: Prepared[] = [];
-    const receivedAt: Date[] = [];
-    for (const batch of batches) {
-      const conflicts: Conflict[] = [];
-      for (const r of batch.unique) {
-        const hash = claimed.get(r.id);
-        if (hash && !hash.equals(r.hash))
-          conflicts.push({
-            index: r.index,
-            id: r.id,
-            reason: 'this id was already stored with a different body',
-          });
-      }
-      if (conflicts.length) {
-        results.push({ outcome: { ok: false, conflicts } });
-        continue;
-      }
-      const own = claimed.size ? batch.unique.filter((r) => !claimed.has(r.id)) : batch.unique;
-      for (const r of own) {
-        claimed.set(r.id, r.hash);
-        fresh.push(r);
-        receivedAt.push(batch.receivedAt);
-      }
-      results.push({
-        outcome: {
-          ok: true,
-          accepted: own.length,
-          duplicates: batch.duplicates + batch.unique.length - own.length,
-        },
-      });
-    }
-    if (fresh.length === 0) return results.map((r) => ({ ...r, head }));
-    const precomputed = batches.length === 1 ? batches[0]!.chained : null;
-    const chained =
-      precomputed &&
-      fresh.length === batches[0]!.unique.length &&
-      precomputed.after.seq === head.seq &&
-      precomputed.after.hash.equals(head.hash)
-        ? precomputed
-        : chain(source, head, fresh, receivedAt);
-    await appendChained(tx, chained);
-    return results.map((r) => ({ ...r, head: chained.last }));
-  }) as Promise<Stored[]>;
-}
-
-/** A stream's head as committed (no lock): where a loader expects its next batch to continue. */
-export async function readHead(sql: postgres.Sql, source: IngestSource): Promise<StreamHead> {
-  const [head] = await sql<{ head_seq: string; head_hash: Buffer }[]>`
-    select head_seq, head_hash from audit_streams where id = ${source.streamId}::uuid`;
-  if (!head) throw new Error(`unknown audit stream ${source.streamId}`);
-  return { seq: Number(head.head_seq), hash: head.head_hash };
+    const plan =
+      planned && sameHead(planned.head, head) && sameStored(planned.stored, stored)
+        ? planned
+        : planGroup(source, batches, head, stored);
+    if (plan.chained) await appendChained(tx, plan.chained);
+    const now = plan.chained?.last ?? head;
+    return { results: plan.outcomes.map((outcome) => ({ outcome, head: now })), head: now };
+  }) as Promise<{ results: Stored[]; head: StreamHead }>;
 }
 
 /**
