@@ -255,8 +255,9 @@ export function storeBatch(sql: postgres.Sql, batch: PreparedBatch): Promise<Sto
 
 async function drain(sql: postgres.Sql, queues: Map<string, Waiting[]>, stream: string) {
   const queue = queues.get(stream)!;
-  // The group being stored: it resolves to where it left the stream (null if it failed).
-  let inFlight: Promise<{ head: StreamHead } | null> = Promise.resolve(null);
+  // The group being stored: it resolves to where it left the stream, to null if it failed, or
+  // to the error if the connection to the database was lost.
+  let inFlight: Promise<{ head: StreamHead } | { lost: unknown } | null> = Promise.resolve(null);
   // Where the group in flight will leave the stream if it commits as planned.
   let expected: { head: StreamHead; claims: Map<string, Buffer> } | null = null;
   for (;;) {
@@ -278,6 +279,13 @@ async function drain(sql: postgres.Sql, queues: Map<string, Waiting[]>, stream: 
     // stream; a plan that turns out wrong is only a lost head start.
     let plan: Plan | null = expected ? await preplan(sql, batches, expected) : null;
     const last = await inFlight;
+    if (last && 'lost' in last) {
+      // The database is unreachable: these fail too, rather than queue up on it.
+      for (const w of [...group, ...queue.splice(0)]) w.done(Promise.reject(last.lost));
+      inFlight = Promise.resolve(null);
+      expected = null;
+      continue;
+    }
     if (plan && !(last && sameHead(plan.head, last.head))) plan = null;
     if (!plan && last) plan = await preplan(sql, batches, { head: last.head, claims: new Map() });
     expected = plan ? { head: plan.chained?.last ?? plan.head, claims: plan.claims } : null;
@@ -288,18 +296,32 @@ async function drain(sql: postgres.Sql, queues: Map<string, Waiting[]>, stream: 
       },
       async (error: unknown) => {
         forgetPartitions(sql);
-        if (group.length === 1) group[0]!.done(Promise.reject(error));
-        // Which batch failed the group is unknown: each is tried again alone.
-        else
-          for (const w of group) {
-            const alone = storeGroup(sql, [w.batch], null).then(({ results }) => results[0]!);
-            w.done(alone);
-            await alone.catch(() => {});
-          }
+        if (group.length === 1 || connectionLost(error)) {
+          for (const w of group) w.done(Promise.reject(error));
+          return connectionLost(error) ? { lost: error } : null;
+        }
+        // A refusal that depends on some batch's data: each is tried again alone, so that it
+        // fails only that batch.
+        for (const w of group) {
+          const alone = storeGroup(sql, [w.batch], null).then(({ results }) => results[0]!);
+          w.done(alone);
+          await alone.catch(() => {});
+        }
         return null;
       },
     );
   }
+}
+
+/**
+ * The connection to the database was lost (refused, reset, closed, timed out), as opposed to a
+ * refusal by the database (a PostgresError) or by the writer's own checks, which depend on the
+ * data.
+ */
+function connectionLost(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name === 'PostgresError') return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(E[A-Z]+|CONNECT(ION)?_[A-Z_]+)$/.test(code);
 }
 
 /** A plan for a group onto an expected head, with the ids the group before will have stored. */
