@@ -48,14 +48,23 @@ const STAGE_COLUMNS = [
   'flags',
   'body_hash',
 ];
-// Created once per connection, emptied after every use (a transaction may append twice).
+// Created once per connection; each use empties it (a transaction may append twice).
 const CREATE_STAGE = `DO $$ BEGIN
   IF to_regclass('pg_temp.audit_stage') IS NULL THEN
-    CREATE TEMP TABLE audit_stage (${STAGE_COLUMNS.map((c) => `${c} text`).join(', ')});
+    CREATE TEMP TABLE audit_stage (${STAGE_COLUMNS.map((c) => `${c} text`).join(', ')}) ON COMMIT DELETE ROWS;
   END IF;
 END $$`;
 const COPY_STAGE = `copy audit_stage (${STAGE_COLUMNS.join(', ')}) from stdin`;
-const INSERT_FROM_STAGE = `
+// One statement empties the stage and moves its rows: into audit_events, and (for an ingested
+// batch, $2 = the source) their ids and body hashes into ingest_ids. Emptying by DELETE leaves
+// the stage's storage to the in-place truncation at commit (ON COMMIT DELETE ROWS); a TRUNCATE
+// per batch cost a new file and a catalog update each time.
+const MOVE_FROM_STAGE = `
+  with moved as (delete from audit_stage returning *),
+  ids as (
+    insert into ingest_ids (source_id, event_id, body_hash)
+    select $2::uuid, source_event_id, decode(body_hash, 'hex') from moved where $2::uuid is not null
+  )
   insert into audit_events (stream_id, seq, prev_hash, hash, source_event_id, occurred_at, received_at, action, outcome,
     actor_id, actor_name, actor_email, actor_type, actor_ip, actor_user_agent, actor_time_zone,
     target_type, target_id, target_label, changes, request_id, session_id, reason, metadata, flags)
@@ -63,11 +72,7 @@ const INSERT_FROM_STAGE = `
     received_at::timestamptz, action, outcome, actor_id, actor_name, actor_email, actor_type, actor_ip,
     actor_user_agent, actor_time_zone, target_type, target_id, target_label, changes::jsonb, request_id,
     session_id, reason, metadata::jsonb, flags::text[]
-  from audit_stage`;
-// An ingested batch also records each source event id with its body hash, from the same rows.
-const RECORD_INGEST_IDS = `
-  insert into ingest_ids (source_id, event_id, body_hash)
-  select $1::uuid, source_event_id, decode(body_hash, 'hex') from audit_stage`;
+  from moved`;
 
 const NEEDS_ESCAPE = /[\\\t\n\r\u0000]/;
 /** One value in COPY's text format. */
@@ -174,12 +179,7 @@ export async function appendChained(
   batch: ChainedBatch,
 ): Promise<void> {
   await copyFrom(sql, COPY_STAGE, batch.text);
-  // One round trip: the statements are sent together and run in order.
-  await Promise.all([
-    sql.unsafe(INSERT_FROM_STAGE, [batch.streamId]),
-    batch.ingestSourceId ? sql.unsafe(RECORD_INGEST_IDS, [batch.ingestSourceId]) : null,
-    sql.unsafe('truncate audit_stage'),
-  ]);
+  await sql.unsafe(MOVE_FROM_STAGE, [batch.streamId, batch.ingestSourceId]);
 }
 
 /** Creates the connection's staging table if it has none yet: once per transaction, before appendChained. */
