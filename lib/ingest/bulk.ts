@@ -140,7 +140,7 @@ export async function importFiles(
         let prepared: Prepared | null = first;
         for (;;) {
           const outcome = prepared?.ok
-            ? (await storeBatch(db.$client, prepared.batch)).outcome
+            ? await storeBatch(db.$client, prepared.batch)
             : await ingestEvents(db.$client, source, pending);
           prepared = null;
           if (outcome.ok) {

@@ -154,8 +154,10 @@ function chain(source: IngestSource, head: StreamHead, events: Prepared[], recei
   );
 }
 
-type Stored = { outcome: IngestOutcome; head?: StreamHead };
-type Waiting = { batch: PreparedBatch; done: (result: Stored | Promise<Stored>) => void };
+type Waiting = {
+  batch: PreparedBatch;
+  done: (result: IngestOutcome | Promise<IngestOutcome>) => void;
+};
 
 /**
  * What a group of batches will store, decided from the stream's head and the body hashes
@@ -235,14 +237,14 @@ const waiting = new WeakMap<postgres.Sql, Map<string, Waiting[]>>();
  * are stored together next (group commit); if such a group fails, its batches are retried one
  * by one, so that one batch's failure is only its own.
  */
-export function storeBatch(sql: postgres.Sql, batch: PreparedBatch): Promise<Stored> {
+export function storeBatch(sql: postgres.Sql, batch: PreparedBatch): Promise<IngestOutcome> {
   if (batch.unique.length === 0)
-    return Promise.resolve({ outcome: { ok: true, accepted: 0, duplicates: batch.duplicates } });
+    return Promise.resolve({ ok: true, accepted: 0, duplicates: batch.duplicates });
   let streams = waiting.get(sql);
   if (!streams) waiting.set(sql, (streams = new Map()));
   const stream = batch.source.streamId;
   const queues = streams;
-  return new Promise<Stored>((done) => {
+  return new Promise<IngestOutcome>((done) => {
     const queue = queues.get(stream);
     if (queue) {
       queue.push({ batch, done });
@@ -360,7 +362,7 @@ async function storeGroup(
   sql: postgres.Sql,
   batches: PreparedBatch[],
   planned: Plan | null,
-): Promise<{ results: Stored[]; head: StreamHead }> {
+): Promise<{ results: IngestOutcome[]; head: StreamHead }> {
   const { source } = batches[0]!;
   await ensurePartitionsFor(
     sql,
@@ -380,9 +382,8 @@ async function storeGroup(
         ? planned
         : planGroup(source, batches, head, stored);
     if (plan.chained) await appendChained(tx, plan.chained);
-    const now = plan.chained?.last ?? head;
-    return { results: plan.outcomes.map((outcome) => ({ outcome, head: now })), head: now };
-  }) as Promise<{ results: Stored[]; head: StreamHead }>;
+    return { results: plan.outcomes, head: plan.chained?.last ?? head };
+  }) as Promise<{ results: IngestOutcome[]; head: StreamHead }>;
 }
 
 /**
@@ -396,5 +397,5 @@ export async function ingestEvents(
 ): Promise<IngestOutcome> {
   if (records.length === 0) return { ok: true, accepted: 0, duplicates: 0 };
   const prepared = await prepareBatch(source, records);
-  return prepared.ok ? (await storeBatch(sql, prepared.batch)).outcome : prepared;
+  return prepared.ok ? storeBatch(sql, prepared.batch) : prepared;
 }
