@@ -96,7 +96,7 @@ export type StreamHead = { seq: number; hash: Buffer };
 /** A batch numbered and hashed onto a given head, as the rows COPY will send. */
 export type ChainedBatch = {
   streamId: string;
-  after: StreamHead;
+  /** The head the batch leaves: its last seq and hash. */
   last: StreamHead;
   text: string;
   ingestSourceId: string | null;
@@ -149,7 +149,6 @@ export function chainBatch(
   }
   return {
     streamId,
-    after: head,
     last: { seq, hash: prev },
     text,
     ingestSourceId: ingest?.sourceId ?? null,
@@ -169,10 +168,10 @@ export async function lockStreamHead(
 
 /**
  * Stores a chained batch inside the caller's transaction, which must hold the stream's head lock
- * (lockStreamHead) with the head still at `batch.after`, and have run prepareStage. The statement trigger re-checks the
- * chain and advances the head, so a concurrent writer waits on the lock instead of forking the
- * chain; nothing is visible until the caller's transaction commits, and a rollback undoes the
- * head too.
+ * (lockStreamHead), with the head still where the batch was chained onto, and have run
+ * prepareStage. The statement trigger re-checks the chain and advances the head, so a
+ * concurrent writer waits on the lock instead of forking the chain; nothing is visible until the
+ * caller's transaction commits, and a rollback undoes the head too.
  */
 export async function appendChained(
   sql: postgres.TransactionSql,
