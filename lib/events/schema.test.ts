@@ -148,7 +148,6 @@ describe('validateEvent: the fast path agrees with the schema', () => {
       { numRuns: 3000 },
     );
     // The generator must exercise the fast path, not only the refusals.
-    console.log(`fast path taken for ${fast} of 3000`);
     expect(fast).toBeGreaterThan(100);
   });
 
