@@ -43,12 +43,19 @@ export type EventEnvelope = {
 
 /** UTC, millisecond precision, always `YYYY-MM-DDTHH:mm:ss.sssZ`. */
 export function formatTimestamp(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new Error('invalid timestamp');
+  const time = date.getTime();
+  // A batch's events share their receipt time: formatted once, not once per event.
+  if (time === lastFormatted.time) return lastFormatted.text;
+  if (Number.isNaN(time)) throw new Error('invalid timestamp');
   const year = date.getUTCFullYear();
   // toISOString switches to ±YYYYYY outside 0000-9999; the layout must never change.
   if (year < 0 || year > 9999) throw new Error(`timestamp out of range: year ${year}`);
-  return date.toISOString();
+  const text = date.toISOString();
+  lastFormatted.time = time;
+  lastFormatted.text = text;
+  return text;
 }
+const lastFormatted = { time: NaN, text: '' };
 
 /** What an event says, without its place in a stream: the part a source is answerable for. */
 export type EventContent = Omit<EventEnvelope, 'stream' | 'seq' | 'receivedAt' | 'flags'>;

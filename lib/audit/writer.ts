@@ -116,7 +116,8 @@ export function chainBatch(
   if (events.length === 0) throw new Error('chainBatch: no events');
   let seq = head.seq;
   let prev = head.hash;
-  let text = '';
+  let prevHex = prev.toString('hex');
+  const rows: string[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     seq += 1;
@@ -134,10 +135,12 @@ export function chainBatch(
         }),
       ),
     );
+    const hashHex = hash.toString('hex');
     const { actor, target } = e;
-    text +=
-      `${seq}\t${prev.toString('hex')}\t${hash.toString('hex')}\t${copyValue(e.sourceEventId)}\t` +
-      `${formatTimestamp(e.occurredAt)}\t${formatTimestamp(e.receivedAt)}\t${copyValue(e.action)}\t` +
+    rows[i] =
+      `${seq}\t${prevHex}\t${hashHex}\t${copyValue(e.sourceEventId)}\t` +
+      // The canonical occurredAt is the formatted timestamp in quotes (it needs no escaping).
+      `${parts.occurredAt.slice(1, -1)}\t${formatTimestamp(e.receivedAt)}\t${copyValue(e.action)}\t` +
       `${e.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
       `${copyValue(actor.type)}\t${copyValue(actor.ip)}\t${copyValue(actor.userAgent)}\t${copyValue(actor.timeZone)}\t` +
       `${copyValue(target.type)}\t${copyValue(target.id)}\t${copyValue(target.label)}\t` +
@@ -146,7 +149,10 @@ export function chainBatch(
       `${copyValue(e.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(e.flags))}\t` +
       `${ingest ? ingest.bodyHashes[i]!.toString('hex') : '\\N'}\n`;
     prev = hash;
+    prevHex = hashHex;
   }
+  // One flat string, built in one pass (a rope of += pieces is flattened when it is encoded).
+  const text = rows.join('');
   return {
     streamId,
     last: { seq, hash: prev },
