@@ -6,13 +6,18 @@ import * as schema from './schema';
 export type Database = PostgresJsDatabase<typeof schema> & { $client: postgres.Sql };
 export type Tx = Parameters<Parameters<Database['transaction']>[0]>[0];
 
+/** The application_name of a process's sessions: `whochanged <name>`. */
+export const sessionName = (name = 'tool') => `whochanged ${name}`;
+
 /**
  * A drizzle client over one connection pool. Every session runs in UTC so that nothing the
  * database formats depends on the server's configuration (hashing never uses DB formatting).
+ * Its sessions are named `whochanged <name>` (application_name), so pg_stat_activity tells the
+ * server's sessions from the workers' and the command-line tools'.
  */
 export function createDb(
   url: string,
-  options: { max?: number; statementTimeoutMs?: number } = {},
+  options: { max?: number; statementTimeoutMs?: number; name?: string } = {},
 ): Database {
   const client = postgres(url, {
     max: options.max ?? 10,
@@ -32,7 +37,7 @@ export function createDb(
     connection: {
       TimeZone: 'UTC',
       DateStyle: 'ISO, YMD',
-      application_name: 'whochanged',
+      application_name: sessionName(options.name),
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });

@@ -10,7 +10,7 @@ function getDb(): Database {
     if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`.');
     // Every query the dashboard runs is time-limited (security.md 18); a search that cannot
     // finish in time fails with a message instead of holding a connection.
-    globalForDb.whochangedDb = createDb(url, { statementTimeoutMs: 20_000 });
+    globalForDb.whochangedDb = createDb(url, { statementTimeoutMs: 20_000, name: 'web' });
   }
   return globalForDb.whochangedDb;
 }
