@@ -31,6 +31,7 @@ import { catchUp } from '@/lib/detection/engine';
 import type { EventInput } from '@/lib/events/schema';
 import { importFiles } from '@/lib/ingest/bulk';
 import { createApiKey, createSource } from '@/lib/ingest/sources';
+import { startPrepareWorkers } from '@/lib/ingest/workers';
 
 const { values } = parseArgs({
   options: {
@@ -147,6 +148,8 @@ async function main() {
       createSource(tx, SYSTEM, { name: 'bench-import', description: 'bench' }),
     );
     log('bulk import');
+    // As npm run import does: batches are prepared in worker threads.
+    const workers = startPrepareWorkers();
     t = performance.now();
     const summary = await importFiles(db, {
       source: 'bench-import',
@@ -154,6 +157,7 @@ async function main() {
       files: [file],
     });
     const importSeconds = (performance.now() - t) / 1000;
+    await workers.stop();
     if (summary.stored !== N) throw new Error(`import stored ${summary.stored} of ${N}`);
     rows.push({
       name: 'bulk import (npm run import, JSONL)',

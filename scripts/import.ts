@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '@/db/connect';
 import { ExpectedError } from '@/lib/errors';
 import { IMPORT_FORMATS, type ImportFormat } from '@/lib/import';
+import { startPrepareWorkers } from '@/lib/ingest/workers';
 import { importFiles, type ImportProgress } from '@/lib/ingest/bulk';
 
 const USAGE =
@@ -49,6 +50,7 @@ function drawProgress(p: ImportProgress) {
 }
 
 const { db, close } = await openDatabase();
+const workers = startPrepareWorkers();
 try {
   const summary = await importFiles(db, {
     source: values.source,
@@ -80,5 +82,6 @@ try {
     process.exitCode = 1;
   } else throw error;
 } finally {
+  await workers.stop();
   await close();
 }

@@ -19,6 +19,7 @@ import { DEMO_USERS, seedDemo } from '@/db/seed';
 import { dataDir as dataDirOf } from '@/lib/config';
 import { createCheckpoint } from '@/lib/integrity/checkpoints';
 import { loadSigner } from '@/lib/integrity/keys';
+import { startPrepareWorkers } from '@/lib/ingest/workers';
 import { loadDemo } from '@/lib/ingest/demo';
 import { ROLE_LABELS } from '@/lib/authz';
 import {
@@ -146,7 +147,7 @@ function superviseWorker(name: string, script: string, appUrl: string, stopping:
 
 /** Keeps the next three months of audit partitions ready while the server runs (checked hourly). */
 function keepPartitionsReady(appUrl: string) {
-  const maintenance = createDb(appUrl, { max: 1 });
+  const maintenance = createDb(appUrl, { max: 1, name: 'maintenance' });
   const run = () =>
     maintenance.$client`select ensure_audit_partitions(current_date, 4)`.catch((error: Error) =>
       console.error(`[whochanged] could not create the next audit partitions: ${error.message}`),
@@ -205,7 +206,9 @@ async function main() {
   const demoPassword =
     process.env.DEMO_PASSWORD ??
     (await readOrCreateSecret(path.join(dataDir, 'demo-password'), 12)).value;
-  const seedDb = createDb(appUrl, { max: 2 });
+  // Ingest batches (the demo load, then the API's requests) are prepared in worker threads.
+  startPrepareWorkers();
+  const seedDb = createDb(appUrl, { max: 2, name: 'demo' });
   const seeded = await seedDemo(seedDb, demoPassword).finally(() => seedDb.$client.end());
   if (seeded) {
     log('seeded the demo sign-ins');
@@ -217,7 +220,7 @@ async function main() {
       log(
         `loading ${demoEvents.toLocaleString('en-US')} demo events over 90 days (first start only)…`,
       );
-      const demoDb = createDb(appUrl, { max: 4 });
+      const demoDb = createDb(appUrl, { max: 4, name: 'demo' });
       const signer = loadSigner();
       try {
         const result = await loadDemo(demoDb, {

@@ -145,17 +145,31 @@ export function contentHash(parts: ContentParts): Buffer {
   return sha256(joinContent(parts));
 }
 
-/** JCS of the envelope from its content parts and its place in the stream (keys in JCS order). */
+/**
+ * JCS of the envelope around its seq, from its content parts and the rest of its place in the
+ * stream (keys in JCS order): the envelope is `head + seq + tail`. An event is rendered this way
+ * before its seq is known, and chained when it is (lib/audit/writer.ts).
+ */
+export function envelopeAroundSeq(
+  p: ContentParts,
+  place: { stream: string; receivedAt: Date; flags: string[] },
+): { head: string; tail: string } {
+  return {
+    head:
+      `{"action":${p.action},"actor":${p.actor},"changes":${p.changes},"flags":${canonicalJson(place.flags)},` +
+      `"metadata":${p.metadata},"occurredAt":${p.occurredAt},"outcome":${p.outcome},"reason":${p.reason},` +
+      `"receivedAt":${canonicalString(formatTimestamp(place.receivedAt))},"requestId":${p.requestId},"seq":`,
+    tail: `,"sessionId":${p.sessionId},"sourceEventId":${p.sourceEventId},"stream":${canonicalString(place.stream)},"target":${p.target}}`,
+  };
+}
+
+/** JCS of the envelope from its content parts and its place in the stream. */
 export function canonicalTextFromParts(
   p: ContentParts,
   place: { stream: string; seq: number; receivedAt: Date; flags: string[] },
 ): string {
-  return (
-    `{"action":${p.action},"actor":${p.actor},"changes":${p.changes},"flags":${canonicalJson(place.flags)},` +
-    `"metadata":${p.metadata},"occurredAt":${p.occurredAt},"outcome":${p.outcome},"reason":${p.reason},` +
-    `"receivedAt":${canonicalString(formatTimestamp(place.receivedAt))},"requestId":${p.requestId},"seq":${canonicalJson(place.seq)},` +
-    `"sessionId":${p.sessionId},"sourceEventId":${p.sourceEventId},"stream":${canonicalString(place.stream)},"target":${p.target}}`
-  );
+  const { head, tail } = envelopeAroundSeq(p, place);
+  return head + canonicalJson(place.seq) + tail;
 }
 
 export function canonicalBytesFromParts(

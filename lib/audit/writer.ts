@@ -2,9 +2,9 @@ import type postgres from 'postgres';
 import { rawTransaction, type Tx } from '@/db/client';
 import { copyFrom } from '@/db/driver-quirks';
 import {
-  canonicalTextFromParts,
   chainHash,
   contentParts,
+  envelopeAroundSeq,
   formatTimestamp,
   leafHashOfBytes,
   type ContentParts,
@@ -93,25 +93,59 @@ const textArrayLiteral = (items: string[]) =>
 
 export type StreamHead = { seq: number; hash: Buffer };
 
+/**
+ * An event rendered for its stream, all but its place in the chain: the canonical envelope
+ * around its seq (`head + seq + tail`) and its COPY row after the chain columns. Rendering is
+ * the costly part of writing an event (canonical JSON, the body hash) and needs no lock, so it
+ * can be done ahead, in another thread (lib/ingest/workers.ts); chaining is then a few hashes.
+ */
+export type RenderedEvent = { head: string; tail: string; row: string };
+
+/**
+ * Renders an event for a stream. With `bodyHash` (an ingested event), the row also carries the
+ * body hash that goes into ingest_ids.
+ */
+export function renderEvent(streamId: string, e: NewEvent, bodyHash?: Buffer): RenderedEvent {
+  const parts = e.parts ?? contentParts(e);
+  const { head, tail } = envelopeAroundSeq(parts, {
+    stream: streamId,
+    receivedAt: e.receivedAt,
+    flags: e.flags,
+  });
+  const { actor, target } = e;
+  const row =
+    `${copyValue(e.sourceEventId)}\t` +
+    // The canonical occurredAt is the formatted timestamp in quotes (it needs no escaping).
+    `${parts.occurredAt.slice(1, -1)}\t${formatTimestamp(e.receivedAt)}\t${copyValue(e.action)}\t` +
+    `${e.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
+    `${copyValue(actor.type)}\t${copyValue(actor.ip)}\t${copyValue(actor.userAgent)}\t${copyValue(actor.timeZone)}\t` +
+    `${copyValue(target.type)}\t${copyValue(target.id)}\t${copyValue(target.label)}\t` +
+    // Canonical JSON is JSON: the jsonb columns take the text already computed.
+    `${copyValue(parts.changes)}\t${copyValue(e.requestId)}\t${copyValue(e.sessionId)}\t` +
+    `${copyValue(e.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(e.flags))}\t` +
+    `${bodyHash ? bodyHash.toString('hex') : '\\N'}\n`;
+  return { head, tail, row };
+}
+
 /** A batch numbered and hashed onto a given head, as the rows COPY will send. */
 export type ChainedBatch = {
   streamId: string;
   /** The head the batch leaves: its last seq and hash. */
   last: StreamHead;
   text: string;
+  /** The source whose ids and body hashes go into ingest_ids (rendered with body hashes). */
   ingestSourceId: string | null;
 };
 
 /**
- * Numbers events onto `head` and chains their hashes (no database work): the rows of a batch
- * that appendChained stores if the stream's head is still `head` when it is locked. With
- * `ingest`, each event's source id and body hash (`bodyHashes[i]`) go into ingest_ids too.
+ * Numbers rendered events onto `head` and chains their hashes (no database work): the rows of
+ * a batch that appendChained stores if the stream's head is still `head` when it is locked.
  */
 export function chainBatch(
   streamId: string,
   head: StreamHead,
-  events: NewEvent[],
-  ingest?: { sourceId: string; bodyHashes: Buffer[] },
+  events: RenderedEvent[],
+  ingestSourceId: string | null = null,
 ): ChainedBatch {
   if (events.length === 0) throw new Error('chainBatch: no events');
   let seq = head.seq;
@@ -121,44 +155,14 @@ export function chainBatch(
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     seq += 1;
-    const parts = e.parts ?? contentParts(e);
-    const hash = chainHash(
-      streamId,
-      seq,
-      prev,
-      leafHashOfBytes(
-        canonicalTextFromParts(parts, {
-          stream: streamId,
-          seq,
-          receivedAt: e.receivedAt,
-          flags: e.flags,
-        }),
-      ),
-    );
+    const hash = chainHash(streamId, seq, prev, leafHashOfBytes(e.head + seq + e.tail));
     const hashHex = hash.toString('hex');
-    const { actor, target } = e;
-    rows[i] =
-      `${seq}\t${prevHex}\t${hashHex}\t${copyValue(e.sourceEventId)}\t` +
-      // The canonical occurredAt is the formatted timestamp in quotes (it needs no escaping).
-      `${parts.occurredAt.slice(1, -1)}\t${formatTimestamp(e.receivedAt)}\t${copyValue(e.action)}\t` +
-      `${e.outcome}\t${copyValue(actor.id)}\t${copyValue(actor.name)}\t${copyValue(actor.email)}\t` +
-      `${copyValue(actor.type)}\t${copyValue(actor.ip)}\t${copyValue(actor.userAgent)}\t${copyValue(actor.timeZone)}\t` +
-      `${copyValue(target.type)}\t${copyValue(target.id)}\t${copyValue(target.label)}\t` +
-      // Canonical JSON is JSON: the jsonb columns take the text already computed.
-      `${copyValue(parts.changes)}\t${copyValue(e.requestId)}\t${copyValue(e.sessionId)}\t` +
-      `${copyValue(e.reason)}\t${copyValue(parts.metadata)}\t${copyValue(textArrayLiteral(e.flags))}\t` +
-      `${ingest ? ingest.bodyHashes[i]!.toString('hex') : '\\N'}\n`;
+    rows[i] = `${seq}\t${prevHex}\t${hashHex}\t${e.row}`;
     prev = hash;
     prevHex = hashHex;
   }
   // One flat string, built in one pass (a rope of += pieces is flattened when it is encoded).
-  const text = rows.join('');
-  return {
-    streamId,
-    last: { seq, hash: prev },
-    text,
-    ingestSourceId: ingest?.sourceId ?? null,
-  };
+  return { streamId, last: { seq, hash: prev }, text: rows.join(''), ingestSourceId };
 }
 
 /** Locks a stream's head for the rest of the caller's transaction, and reads it. */
@@ -201,11 +205,14 @@ export async function appendToStream(
   sql: postgres.TransactionSql,
   streamId: string,
   events: NewEvent[],
-  ingest?: { sourceId: string; bodyHashes: Buffer[] },
 ): Promise<{ firstSeq: number; lastSeq: number }> {
   if (events.length === 0) throw new Error('appendToStream: no events');
   const [head] = await Promise.all([lockStreamHead(sql, streamId), prepareStage(sql)]);
-  const batch = chainBatch(streamId, head, events, ingest);
+  const batch = chainBatch(
+    streamId,
+    head,
+    events.map((e) => renderEvent(streamId, e)),
+  );
   await appendChained(sql, batch);
   return { firstSeq: head.seq + 1, lastSeq: batch.last.seq };
 }

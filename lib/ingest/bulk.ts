@@ -132,10 +132,12 @@ export async function importFiles(
       let batch: (IngestRecord & { line: number })[] = [];
       const lineOf = new Map<number, number>();
 
-      // A pipeline: while the database stores one batch, node parses, validates and hashes the
-      // next, and hands it over at once, so that it is planned and chained while the one before
-      // is stored (storeBatch). Batches of one source stay in order.
-      let previous: Promise<void> = Promise.resolve();
+      // A pipeline: while node parses and validates a batch, the one before is prepared
+      // (canonical JSON, hashes: in a worker thread when the process started them) and the one
+      // before that is chained and stored (storeBatch, which plans the next group while the
+      // database stores the last). Batches are handed to storeBatch in file order.
+      const inFlight: Promise<void>[] = [];
+      let handedOver: Promise<unknown> = Promise.resolve();
       const store = async (pending: (IngestRecord & { line: number })[], first: Prepared) => {
         let prepared: Prepared | null = first;
         for (;;) {
@@ -165,12 +167,15 @@ export async function importFiles(
         if (batch.length === 0) return;
         const pending = batch;
         batch = [];
-        const current = store(pending, await prepareBatch(source, pending));
+        const prepared = prepareBatch(source, pending);
+        const turn = handedOver.then(() => prepared);
+        handedOver = turn.catch(() => {});
+        const current = turn.then((p) => store(pending, p));
         // Surface a failure at the next await, never as an unhandled rejection.
         current.catch(() => {});
-        // At most two batches outstanding: wait for the one before.
-        await previous;
-        previous = current;
+        inFlight.push(current);
+        // At most three batches outstanding (preparing, planning, storing).
+        if (inFlight.length > 2) await inFlight.shift();
       };
 
       let index = 0;
@@ -231,7 +236,7 @@ export async function importFiles(
       } else {
         fileRejects.splice(0).forEach(writeReject);
         await flush();
-        await previous;
+        for (const batch of inFlight.splice(0)) await batch;
       }
       report();
     }

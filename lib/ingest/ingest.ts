@@ -1,16 +1,19 @@
 import type postgres from 'postgres';
-import { contentHash, contentParts, type ContentParts } from '@/lib/audit/chain';
+import { contentHash, contentParts } from '@/lib/audit/chain';
 import {
   appendChained,
   chainBatch,
   lockStreamHead,
   prepareStage,
+  renderEvent,
   type ChainedBatch,
   type NewEvent,
+  type RenderedEvent,
   type StreamHead,
 } from '@/lib/audit/writer';
 import { ipFlags } from '@/lib/events/flags';
 import type { ValidEvent } from '@/lib/events/schema';
+import { parseBatch, type ParseFailure } from './parse-request';
 
 export type IngestSource = { id: string; streamId: string };
 export type IngestRecord = { index: number; event: ValidEvent; flags?: string[] };
@@ -21,15 +24,18 @@ export type IngestOutcome =
 type Prepared = {
   index: number;
   id: string;
-  event: NewEvent & { parts: ContentParts };
+  /** The body hash: SHA-256 of the canonical content. */
   hash: Buffer;
+  /** occurred_at in epoch milliseconds (its month's partition must exist). */
+  occurredAt: number;
+  rendered: RenderedEvent;
 };
 
-/** The stored form of a validated event, with its canonical content computed once. */
-function prepare(record: IngestRecord): Prepared {
+/** The stored form of a validated event, received at `receivedAt`. */
+function storedForm(record: IngestRecord, receivedAt: Date): NewEvent {
   const { event } = record;
   const given = record.flags ?? [];
-  const stored: NewEvent = {
+  return {
     sourceEventId: event.id,
     occurredAt: event.occurred_at,
     action: event.action,
@@ -52,23 +58,28 @@ function prepare(record: IngestRecord): Prepared {
     flags: given.length
       ? [...new Set([...ipFlags(event.actor.ip), ...given])].sort()
       : ipFlags(event.actor.ip),
-    // Set when the batch is stored (chain).
-    receivedAt: UNSTORED,
-  };
-  const parts = contentParts(stored);
-  stored.parts = parts;
-  return {
-    index: record.index,
-    id: event.id,
-    event: stored as Prepared['event'],
-    hash: contentHash(parts),
+    receivedAt,
   };
 }
-const UNSTORED = new Date(0);
+
+/** A validated event rendered for its source's stream, its canonical content computed once. */
+function prepare(record: IngestRecord, streamId: string, receivedAt: Date): Prepared {
+  const stored = storedForm(record, receivedAt);
+  const parts = contentParts(stored);
+  stored.parts = parts;
+  const hash = contentHash(parts);
+  return {
+    index: record.index,
+    id: record.event.id,
+    hash,
+    occurredAt: record.event.occurred_at.getTime(),
+    rendered: renderEvent(streamId, stored, hash),
+  };
+}
 
 /** SHA-256 of the event's canonical content: key order and spacing do not matter. */
 export function bodyHash(event: ValidEvent): Buffer {
-  return prepare({ index: 0, event }).hash;
+  return contentHash(contentParts(storedForm({ index: 0, event }, new Date(0))));
 }
 
 /**
@@ -77,12 +88,12 @@ export function bodyHash(event: ValidEvent): Buffer {
  * for every batch; a failed store forgets them, in case one was dropped meanwhile (retention).
  */
 const known = new WeakMap<postgres.Sql, Set<string>>();
-export async function ensurePartitionsFor(sql: postgres.Sql, dates: Date[]): Promise<void> {
+export async function ensurePartitionsFor(sql: postgres.Sql, instants: number[]): Promise<void> {
   let months = known.get(sql);
   if (!months) known.set(sql, (months = new Set()));
   const missing = new Set<string>();
-  for (const date of dates) {
-    const month = date.toISOString().slice(0, 7) + '-01';
+  for (const instant of instants) {
+    const month = new Date(instant).toISOString().slice(0, 7) + '-01';
     if (!months.has(month)) missing.add(month);
   }
   if (missing.size === 0) return;
@@ -101,23 +112,31 @@ export type PreparedBatch = {
   source: IngestSource;
   unique: Prepared[];
   duplicates: number;
-  receivedAt: Date;
 };
 
-export async function prepareBatch(
+export type PrepareOutcome =
+  { ok: true; batch: PreparedBatch } | { ok: false; conflicts: Conflict[] };
+
+/**
+ * Prepares a batch in this thread. On the process's main thread (`yieldToIo`) it lets other
+ * requests' database replies through every 100 events: hashing a batch is milliseconds of
+ * work, and a batch holding its stream's lock would otherwise wait for this one to finish. A
+ * worker thread has nothing else to do, and prepares its jobs one after another instead.
+ */
+export async function prepareHere(
   source: IngestSource,
   records: IngestRecord[],
-): Promise<{ ok: true; batch: PreparedBatch } | { ok: false; conflicts: Conflict[] }> {
+  yieldToIo = true,
+): Promise<PrepareOutcome> {
   // Repeats inside the batch: the same body is a duplicate, a different body a conflict.
   const firstById = new Map<string, Prepared>();
   const conflicts: Conflict[] = [];
   let duplicates = 0;
   const unique: Prepared[] = [];
+  const receivedAt = new Date();
   for (let i = 0; i < records.length; i++) {
-    // Hashing a batch is milliseconds of work: let other requests' database replies through
-    // meanwhile, or a batch holding its stream's lock would wait for this one to finish.
-    if (i % 100 === 99) await new Promise(setImmediate);
-    const r = prepare(records[i]!);
+    if (yieldToIo && i % 100 === 99) await new Promise(setImmediate);
+    const r = prepare(records[i]!, source.streamId, receivedAt);
     const seen = firstById.get(r.id);
     if (!seen) {
       firstById.set(r.id, r);
@@ -131,27 +150,66 @@ export async function prepareBatch(
       });
   }
   if (conflicts.length) return { ok: false, conflicts };
-  const receivedAt = new Date();
+  return { ok: true, batch: { source, unique, duplicates } };
+}
+
+/** An ingest request's body, parsed, validated and prepared (or why it was refused). */
+export type PreparedRequest = ParseFailure | { ok: true; events: number; prepared: PrepareOutcome };
+
+export async function prepareRequestHere(
+  source: IngestSource,
+  contentType: string | null,
+  body: string,
+  yieldToIo = true,
+): Promise<PreparedRequest> {
+  const parsed = parseBatch(contentType, body);
+  if (!parsed.ok) return parsed;
+  const records = parsed.events.map((event, index) => ({ index, event }));
   return {
     ok: true,
-    batch: {
-      source,
-      unique,
-      duplicates,
-      receivedAt,
-    },
+    events: records.length,
+    prepared: await prepareHere(source, records, yieldToIo),
   };
 }
 
-function chain(source: IngestSource, head: StreamHead, events: Prepared[], receivedAt: Date[]) {
-  // The prepared events are this batch's own: they take their arrival time in place.
-  events.forEach((r, i) => (r.event.receivedAt = receivedAt[i]!));
-  return chainBatch(
-    source.streamId,
-    head,
-    events.map((r) => r.event),
-    { sourceId: source.id, bodyHashes: events.map((r) => r.hash) },
-  );
+/**
+ * Where batches are prepared: in the worker threads of lib/ingest/workers.ts when this process
+ * started them (npm start, npm run import), else in this thread. Kept on globalThis, so that
+ * the server's bundled route handlers find the pool that scripts/start.ts started.
+ */
+export type Preparer = {
+  records: (source: IngestSource, records: IngestRecord[]) => Promise<PrepareOutcome>;
+  request: (
+    source: IngestSource,
+    contentType: string | null,
+    body: string,
+  ) => Promise<PreparedRequest>;
+};
+const PREPARER = Symbol.for('whochanged.preparer');
+const registry = globalThis as { [PREPARER]?: Preparer | null };
+export function installPreparer(preparer: Preparer | null): void {
+  registry[PREPARER] = preparer;
+}
+
+/** Parses, validates and prepares an ingest request's body (see Preparer). */
+export function prepareRequest(
+  source: IngestSource,
+  contentType: string | null,
+  body: string,
+): Promise<PreparedRequest> {
+  const preparer = registry[PREPARER];
+  return preparer
+    ? preparer.request(source, contentType, body)
+    : prepareRequestHere(source, contentType, body);
+}
+
+/** Prepares validated records: canonical JSON, body hashes, repeats inside the batch (see Preparer). */
+export function prepareBatch(
+  source: IngestSource,
+  records: IngestRecord[],
+): Promise<PrepareOutcome> {
+  const preparer = registry[PREPARER];
+  return preparer ? preparer.records(source, records) : prepareHere(source, records);
 }
 
 type Waiting = {
@@ -182,8 +240,7 @@ function planGroup(
   const claimed = new Map(stored);
   const claims = new Map<string, Buffer>();
   const outcomes: IngestOutcome[] = [];
-  const fresh: Prepared[] = [];
-  const receivedAt: Date[] = [];
+  const fresh: RenderedEvent[] = [];
   for (const batch of batches) {
     const conflicts: Conflict[] = [];
     for (const r of batch.unique) {
@@ -203,13 +260,12 @@ function planGroup(
     for (const r of own) {
       claimed.set(r.id, r.hash);
       claims.set(r.id, r.hash);
-      fresh.push(r);
-      receivedAt.push(batch.receivedAt);
+      fresh.push(r.rendered);
     }
     const duplicates = batch.duplicates + batch.unique.length - own.length;
     outcomes.push({ ok: true, accepted: own.length, duplicates });
   }
-  const chained = fresh.length ? chain(source, head, fresh, receivedAt) : null;
+  const chained = fresh.length ? chainBatch(source.streamId, head, fresh, source.id) : null;
   return { head, stored, outcomes, chained, claims };
 }
 
@@ -366,7 +422,7 @@ async function storeGroup(
   const { source } = batches[0]!;
   await ensurePartitionsFor(
     sql,
-    batches.flatMap((b) => b.unique.map((r) => r.event.occurredAt)),
+    batches.flatMap((b) => b.unique.map((r) => r.occurredAt)),
   );
   return sql.begin(async (tx) => {
     // Lock first: from here on no other writer of this source can store these ids. The three

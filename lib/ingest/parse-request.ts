@@ -3,9 +3,13 @@ import { validateEvent, type EventProblem, type ValidEvent } from '@/lib/events/
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-export type ParsedBatch =
-  | { ok: true; events: ValidEvent[] }
-  | { ok: false; status: 400 | 413 | 415 | 422; error: string; errors?: EventProblem[] };
+export type ParseFailure = {
+  ok: false;
+  status: 400 | 413 | 415 | 422;
+  error: string;
+  errors?: EventProblem[];
+};
+export type ParsedBatch = { ok: true; events: ValidEvent[] } | ParseFailure;
 
 /**
  * Parses an ingest request body: `{"events": [...]}` as application/json, or one event per line

@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { db } from '@/db';
-import { ingestEvents } from '@/lib/ingest/ingest';
-import { MAX_BODY_BYTES, parseBatch } from '@/lib/ingest/parse-request';
+import { prepareRequest, storeBatch } from '@/lib/ingest/ingest';
+import { MAX_BODY_BYTES } from '@/lib/ingest/parse-request';
 import { takeTokens } from '@/lib/ingest/rate-limit';
 import { authenticateApiKey } from '@/lib/ingest/sources';
 
@@ -56,11 +56,16 @@ export async function POST(request: NextRequest) {
 
   const body = await readBody(request);
   if (body === null) return fail(413, `the request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const batch = parseBatch(request.headers.get('content-type'), body);
+  // Parsed, validated, canonicalised and hashed in a worker thread when the server has them.
+  const batch = await prepareRequest(
+    { id: source.id, streamId: source.streamId },
+    request.headers.get('content-type'),
+    body,
+  );
   if (!batch.ok)
     return fail(batch.status, batch.error, batch.errors ? { errors: batch.errors } : {});
 
-  const wait = takeTokens(source.id, source.rateLimitPerSecond, batch.events.length);
+  const wait = takeTokens(source.id, source.rateLimitPerSecond, batch.events);
   if (wait > 0) {
     return fail(
       429,
@@ -70,11 +75,8 @@ export async function POST(request: NextRequest) {
     );
   }
 
-  const outcome = await ingestEvents(
-    db.$client,
-    source,
-    batch.events.map((event, index) => ({ index, event })),
-  );
+  const { prepared } = batch;
+  const outcome = prepared.ok ? await storeBatch(db.$client, prepared.batch) : prepared;
   if (!outcome.ok) {
     return fail(
       409,

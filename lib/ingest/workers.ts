@@ -1,0 +1,109 @@
+/**
+ * Worker threads that prepare ingest batches: parse an API request's body, validate it, and
+ * render each event (canonical JSON, the body hash, the COPY row). That is most of the CPU an
+ * event costs, and none of it needs the stream's lock; on the main thread it queued every
+ * request behind the others' hashing, and capped the importer at one core. The main thread
+ * keeps what must be in order (the group commit queue, chaining and COPY: a few hashes an event).
+ *
+ * Started by the processes that ingest in bulk (scripts/start.ts for the API and the demo
+ * load, scripts/import.ts, scripts/bench.ts); anywhere else (tests, the dev server) batches are
+ * prepared in the calling thread by the same functions.
+ */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import {
+  installPreparer,
+  type IngestRecord,
+  type IngestSource,
+  type PrepareOutcome,
+  type PreparedRequest,
+} from './ingest';
+
+export type PrepareJob =
+  | { kind: 'records'; source: IngestSource; records: IngestRecord[] }
+  | { kind: 'request'; source: IngestSource; contentType: string | null; body: string };
+export type PrepareReply = { id: number } & (
+  { result: PrepareOutcome | PreparedRequest } | { error: string }
+);
+
+/** Structured cloning turns a Buffer into a plain Uint8Array: the body hashes become Buffers again. */
+function withBuffers<T extends PrepareOutcome | PreparedRequest>(result: T): T {
+  const outcome = 'prepared' in result ? result.prepared : result;
+  if (outcome.ok && 'batch' in outcome)
+    for (const r of outcome.batch.unique)
+      r.hash = Buffer.from(r.hash.buffer, r.hash.byteOffset, r.hash.byteLength);
+  return result;
+}
+
+type Pending = { resolve: (value: never) => void; reject: (error: Error) => void };
+type Thread = { worker: Worker; pending: Map<number, Pending> };
+
+// The worker runs lib/ingest/prepare-worker.ts through tsx, as the processes that start it do.
+const ENTRY = new URL('./prepare-worker.ts', import.meta.url).href;
+const BOOT = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(ENTRY)}, ${JSON.stringify(import.meta.url)}))`;
+
+/**
+ * Starts `count` workers (one per core but one, at least one: the main thread and PostgreSQL
+ * need the rest) and makes them the process's preparer. A worker that dies fails the jobs it
+ * held and is replaced.
+ */
+export function startPrepareWorkers(count = Math.max(1, os.availableParallelism() - 1)): {
+  stop: () => Promise<void>;
+} {
+  let nextId = 1;
+  let stopped = false;
+  const threads: Thread[] = [];
+
+  const spawn = (slot: number) => {
+    const thread: Thread = {
+      // A job's records and rendered rows (megabytes) live until its reply is sent: with V8's
+      // default young generation they were promoted and collected as old objects, which cost
+      // more than the preparing (70 µs of CPU an imported event in all, 49 µs with 128 MB).
+      worker: new Worker(BOOT, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 128 } }),
+      pending: new Map(),
+    };
+    // An idle pool does not keep the process alive; a job in flight does (see run).
+    thread.worker.unref();
+    thread.worker.on('message', (reply: PrepareReply) => {
+      const job = thread.pending.get(reply.id);
+      if (!job) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) thread.worker.unref();
+      if ('error' in reply) job.reject(new Error(`preparing a batch failed: ${reply.error}`));
+      else job.resolve(withBuffers(reply.result) as never);
+    });
+    const fail = (error: Error) => {
+      for (const job of thread.pending.values()) job.reject(error);
+      thread.pending.clear();
+      if (!stopped && threads[slot] === thread) spawn(slot);
+    };
+    thread.worker.on('error', fail);
+    thread.worker.on('exit', (code) => fail(new Error(`the prepare worker exited (${code})`)));
+    threads[slot] = thread;
+  };
+  for (let slot = 0; slot < count; slot++) spawn(slot);
+
+  function run<T>(job: PrepareJob): Promise<T> {
+    // The least busy worker; each works through its jobs in order.
+    const thread = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      thread.pending.set(id, { resolve: resolve as (value: never) => void, reject });
+      thread.worker.ref();
+      thread.worker.postMessage({ id, job });
+    });
+  }
+
+  installPreparer({
+    records: (source, records) => run<PrepareOutcome>({ kind: 'records', source, records }),
+    request: (source, contentType, body) =>
+      run<PreparedRequest>({ kind: 'request', source, contentType, body }),
+  });
+  return {
+    stop: async () => {
+      stopped = true;
+      installPreparer(null);
+      await Promise.all(threads.map((t) => t.worker.terminate()));
+    },
+  };
+}
