@@ -194,7 +194,10 @@ try {
   await runCases();
   if (values['under-load']) {
     // Four clients ingesting batches of 500 at full speed through the ingest code path (in this
-    // process, as the API handler calls it) while the same cases run again.
+    // process, as the API handler calls it, with batches prepared in worker threads as the
+    // server prepares them) while the same cases run again.
+    const { startPrepareWorkers } = await import('@/lib/ingest/workers');
+    const workers = startPrepareWorkers();
     const { createDemo } = await import('@/lib/demo');
     const { validateEvent } = await import('@/lib/events/schema');
     const { ingestEvents } = await import('@/lib/ingest/ingest');
@@ -239,6 +242,7 @@ try {
     await runCases();
     loading = false;
     await Promise.all(clients);
+    await workers.stop();
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `(the clients stored ${stored.toLocaleString('en-US')} events in ${seconds.toFixed(1)} s, ${Math.round(stored / seconds).toLocaleString('en-US')} events/s)`,

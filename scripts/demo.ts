@@ -10,6 +10,7 @@ import { dataDir } from '@/lib/config';
 import { createCheckpoint } from '@/lib/integrity/checkpoints';
 import { loadSigner } from '@/lib/integrity/keys';
 import { loadDemo } from '@/lib/ingest/demo';
+import { startPrepareWorkers } from '@/lib/ingest/workers';
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +37,8 @@ if (
 const manifestFile = path.join(dataDir(), 'demo-manifest.json');
 const { db, close } = await openDatabase();
 const signer = loadSigner();
+// As npm run import: the batches are prepared in worker threads.
+const workers = startPrepareWorkers();
 try {
   const result = await loadDemo(db, {
     events,
@@ -57,5 +60,6 @@ try {
   console.log(`planted incidents: ${result.manifest.incidents.map((i) => i.kind).join(', ')}`);
   console.log(`manifest: ${manifestFile}`);
 } finally {
+  await workers.stop();
   await close();
 }
