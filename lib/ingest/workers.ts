@@ -6,8 +6,8 @@
  * keeps what must be in order (the group commit queue, chaining and COPY: a few hashes an event).
  *
  * Started by the processes that ingest in bulk (scripts/start.ts for the API and the demo
- * load, scripts/import.ts, scripts/bench.ts); anywhere else (tests, the dev server) batches are
- * prepared in the calling thread by the same functions.
+ * load, scripts/import.ts, scripts/demo.ts and the benches); anywhere else (most tests) batches
+ * are prepared in the calling thread by the same functions.
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
