@@ -226,4 +226,35 @@ describe('batches prepared in worker threads', () => {
       await workers.stop();
     }
   });
+
+  it('a worker that dies fails the job it held; meanwhile jobs are prepared here; another starts', async () => {
+    const source = await newSource();
+    const body = JSON.stringify({
+      events: [{ id: 'a', occurred_at: '2026-03-14T09:26:53Z', action: 'a.b', actor: { id: 'u' } }],
+    });
+    const workers = startPrepareWorkers(1);
+    try {
+      const [worker] = workers.workers();
+      // A job in flight when its worker dies is refused, not left waiting.
+      const held = prepareRequest(source, 'application/json', body);
+      await worker!.terminate();
+      await expect(held).rejects.toThrow(/the prepare worker exited/);
+      expect(workers.workers()).toHaveLength(0);
+      // No worker up: prepared in this thread, with the same answer.
+      expect(await prepareRequest(source, 'application/json', body)).toMatchObject({
+        ok: true,
+        events: 1,
+        prepared: { ok: true },
+      });
+      // A second later another worker is up and answers.
+      await new Promise((r) => setTimeout(r, 1200));
+      expect(workers.workers()).toHaveLength(1);
+      expect(await prepareRequest(source, 'application/json', body)).toMatchObject({
+        ok: true,
+        events: 1,
+      });
+    } finally {
+      await workers.stop();
+    }
+  });
 });

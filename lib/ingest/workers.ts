@@ -13,6 +13,8 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import {
   installPreparer,
+  prepareHere,
+  prepareRequestHere,
   type IngestRecord,
   type IngestSource,
   type PrepareOutcome,
@@ -45,16 +47,18 @@ const BOOT = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.strin
 /**
  * Starts `count` workers (one per core but one, at least one: the main thread and PostgreSQL
  * need the rest) and makes them the process's preparer. A worker that dies fails the jobs it
- * held and is replaced.
+ * held and is replaced a second later; while none is up, jobs are prepared in this thread.
+ * `workers()` lists the running ones (for tests and diagnostics).
  */
 export function startPrepareWorkers(count = Math.max(1, os.availableParallelism() - 1)): {
   stop: () => Promise<void>;
+  workers: () => Worker[];
 } {
   let nextId = 1;
   let stopped = false;
   const threads: Thread[] = [];
 
-  const spawn = (slot: number) => {
+  const spawn = () => {
     const thread: Thread = {
       // A job's records and rendered rows (megabytes) live until its reply is sent: with V8's
       // default young generation they were promoted and collected as old objects, which cost
@@ -72,18 +76,27 @@ export function startPrepareWorkers(count = Math.max(1, os.availableParallelism(
       if ('error' in reply) job.reject(new Error(`preparing a batch failed: ${reply.error}`));
       else job.resolve(withBuffers(reply.result) as never);
     });
+    let failed = false;
     const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      threads.splice(threads.indexOf(thread), 1);
       for (const job of thread.pending.values()) job.reject(error);
       thread.pending.clear();
-      if (!stopped && threads[slot] === thread) spawn(slot);
+      if (stopped) return;
+      console.error(
+        `[whochanged] a prepare worker failed (${error.message}); another starts in 1 s`,
+      );
+      setTimeout(() => stopped || spawn(), 1000).unref();
     };
     thread.worker.on('error', fail);
     thread.worker.on('exit', (code) => fail(new Error(`the prepare worker exited (${code})`)));
-    threads[slot] = thread;
+    threads.push(thread);
   };
-  for (let slot = 0; slot < count; slot++) spawn(slot);
+  for (let i = 0; i < count; i++) spawn();
 
-  function run<T>(job: PrepareJob): Promise<T> {
+  function run<T>(job: PrepareJob, here: () => Promise<T>): Promise<T> {
+    if (threads.length === 0) return here();
     // The least busy worker; each works through its jobs in order.
     const thread = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     const id = nextId++;
@@ -95,9 +108,12 @@ export function startPrepareWorkers(count = Math.max(1, os.availableParallelism(
   }
 
   installPreparer({
-    records: (source, records) => run<PrepareOutcome>({ kind: 'records', source, records }),
+    records: (source, records) =>
+      run({ kind: 'records', source, records }, () => prepareHere(source, records)),
     request: (source, contentType, body) =>
-      run<PreparedRequest>({ kind: 'request', source, contentType, body }),
+      run({ kind: 'request', source, contentType, body }, () =>
+        prepareRequestHere(source, contentType, body),
+      ),
   });
   return {
     stop: async () => {
@@ -105,5 +121,6 @@ export function startPrepareWorkers(count = Math.max(1, os.availableParallelism(
       installPreparer(null);
       await Promise.all(threads.map((t) => t.worker.terminate()));
     },
+    workers: () => threads.map((t) => t.worker),
   };
 }
