@@ -20,7 +20,7 @@ function isAlive(pid: number): boolean {
  * the embedded PostgreSQL started for the duration of the command.
  */
 export async function openDatabase(
-  options: { max?: number; quiet?: boolean; name?: string } = {},
+  options: { max?: number; quiet?: boolean } = {},
 ): Promise<{ db: Database; url: string; close: () => Promise<void> }> {
   const dir = dataDir();
   let cluster: EmbeddedCluster | null = null;
@@ -47,9 +47,8 @@ export async function openDatabase(
     const password = (await readOrCreateSecret(path.join(dir, 'app-db-password'))).value;
     appUrl = await migrateDatabase(ownerUrl, password);
   }
-  // Named after the command (scripts/<name>.ts) unless told otherwise.
-  const name =
-    options.name ?? path.basename(process.argv[1] ?? 'tool').replace(/\.[cm]?[jt]s$/, '');
+  // Its sessions are named after the command (scripts/<name>.ts).
+  const name = path.basename(process.argv[1] ?? 'tool').replace(/\.[cm]?[jt]s$/, '');
   const db = createDb(appUrl, { max: options.max ?? 4, name });
   return {
     db,

@@ -11,9 +11,8 @@ import {
   storeBatch,
   type IngestRecord,
   type IngestSource,
+  type PrepareOutcome,
 } from './ingest';
-
-type Prepared = Awaited<ReturnType<typeof prepareBatch>>;
 
 export type ImportProgress = {
   file: string;
@@ -138,8 +137,8 @@ export async function importFiles(
       // database stores the last). Batches are handed to storeBatch in file order.
       const inFlight: Promise<void>[] = [];
       let handedOver: Promise<unknown> = Promise.resolve();
-      const store = async (pending: (IngestRecord & { line: number })[], first: Prepared) => {
-        let prepared: Prepared | null = first;
+      const store = async (pending: (IngestRecord & { line: number })[], first: PrepareOutcome) => {
+        let prepared: PrepareOutcome | null = first;
         for (;;) {
           const outcome = prepared?.ok
             ? await storeBatch(db.$client, prepared.batch)
