@@ -402,7 +402,7 @@ async function preplan(
 }
 
 /** The body hashes stored under the ids of these batches (an index probe per id). */
-async function storedBodies(
+export async function storedBodies(
   sql: postgres.Sql | postgres.TransactionSql,
   batches: PreparedBatch[],
 ): Promise<Map<string, Buffer>> {
