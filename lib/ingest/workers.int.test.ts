@@ -75,11 +75,15 @@ async function stored(source: IngestSource) {
     where e.stream_id = ${source.streamId}::uuid order by e.seq`;
 }
 
-/** Runs a scenario on a new source with batches prepared here, then in worker threads. */
-async function bothWays<T>(scenario: (source: IngestSource) => Promise<T>) {
+/**
+ * Runs a scenario on a new source with batches prepared here, then in `count` worker threads.
+ * Concurrent batches reach the store in the order their preparing ends, which across several
+ * workers is not the order they were sent in (as with concurrent requests to a server).
+ */
+async function bothWays<T>(scenario: (source: IngestSource) => Promise<T>, count = 2) {
   const hereSource = await newSource();
   const here = await scenario(hereSource);
-  const workers = startPrepareWorkers(2);
+  const workers = startPrepareWorkers(count);
   try {
     const pooledSource = await newSource();
     const pooled = await scenario(pooledSource);
@@ -112,6 +116,8 @@ describe('batches prepared in worker threads', () => {
   it('keep each batch of a group its own outcome: duplicates across batches and conflicts', async () => {
     const batch = (ids: string[], body: Record<string, unknown> = {}) =>
       records(ids.map((id) => event(id, body)));
+    // One worker, which prepares its jobs in order: the outcomes below depend on which of the
+    // concurrent batches is stored first.
     const { here, pooled, hereRows, pooledRows } = await bothWays(async (source) => {
       const first = await ingestEvents(t.db.$client, source, batch(['g-1', 'g-2']));
       // Concurrent batches are grouped; g-3 repeats across them, g-2 conflicts with the first.
@@ -122,7 +128,7 @@ describe('batches prepared in worker threads', () => {
         ingestEvents(t.db.$client, source, batch(['g-1', 'g-1'])),
       ]);
       return [first, ...group];
-    });
+    }, 1);
     expect(pooled).toEqual(here);
     expect(here[3]).toEqual({
       ok: false,
