@@ -65,6 +65,8 @@ try {
   console.log(
     `imported ${summary.files} file(s) into ${values.source}: read ${summary.read}, stored ${summary.stored}, duplicates ${summary.duplicates}, rejected ${summary.rejected} in ${summary.seconds.toFixed(1)} s (${Math.round(summary.stored / Math.max(summary.seconds, 0.001))} events/s)`,
   );
+  for (const { file, reason } of summary.unreadableFiles)
+    console.log(`could not read ${file}: ${reason}`);
   if (summary.refusedFiles.length)
     console.log(
       `refused (--all-or-nothing), nothing stored from: ${summary.refusedFiles.join(', ')}`,
@@ -75,7 +77,8 @@ try {
         ? `rejected records are listed in ${values.rejects}`
         : 'pass --rejects <file> to list the rejected records',
     );
-  if (summary.rejected || summary.refusedFiles.length) process.exitCode = 1;
+  if (summary.rejected || summary.refusedFiles.length || summary.unreadableFiles.length)
+    process.exitCode = 1;
 } catch (error) {
   if (error instanceof ExpectedError || (error as NodeJS.ErrnoException).code === 'ENOENT') {
     console.error(`error: ${(error as Error).message}`);

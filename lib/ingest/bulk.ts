@@ -4,7 +4,7 @@ import type { Database } from '@/db/client';
 import { sources } from '@/db/schema';
 import { ExpectedError } from '@/lib/errors';
 import { validateEvent } from '@/lib/events/schema';
-import { decodeText, parseText, type ImportFormat } from '@/lib/import';
+import { decodeText, parseText, type ImportFormat, type ParsedRecord } from '@/lib/import';
 import {
   ingestEvents,
   prepareBatch,
@@ -32,6 +32,12 @@ export type ImportSummary = {
   duplicates: number;
   rejected: number;
   refusedFiles: string[];
+  /**
+   * Files that are not in the format at all (not CloudTrail's `{"Records": [...]}`, a CSV
+   * without the header, a broken gzip stream): read up to the fault, then left; the records
+   * read before it load as usual (with --all-or-nothing, the file is refused).
+   */
+  unreadableFiles: { file: string; reason: string }[];
   seconds: number;
 };
 type Reject = { file: string; line: number; reason: string; raw?: string };
@@ -99,6 +105,7 @@ export async function importFiles(
     duplicates: 0,
     rejected: 0,
     refusedFiles: [],
+    unreadableFiles: [],
   };
   const writeReject = (r: Reject) => {
     summary.rejected++;
@@ -185,7 +192,19 @@ export async function importFiles(
         ),
         options.format,
       );
-      for await (const record of records) {
+      // The parser's own failure (the file is not in the format) is the file's, not the import's:
+      // it is listed, and the other files are still read. Failures of the storing propagate.
+      let unreadable: string | null = null;
+      for (;;) {
+        let next: IteratorResult<ParsedRecord>;
+        try {
+          next = await records.next();
+        } catch (error) {
+          unreadable = (error as Error).message;
+          break;
+        }
+        if (next.done) break;
+        const record = next.value;
         summary.read++;
         if (!record.ok) {
           fileRejects.push({ file, line: record.line, reason: record.reason, raw: record.raw });
@@ -211,6 +230,11 @@ export async function importFiles(
         if (summary.read % 200 === 0) await new Promise(setImmediate);
       }
 
+      // Listed with the rejected records, after those read before the fault (line 0: the file).
+      if (unreadable !== null) {
+        summary.unreadableFiles.push({ file, reason: unreadable });
+        fileRejects.push({ file, line: 0, reason: unreadable });
+      }
       if (options.allOrNothing) {
         if (fileRejects.length) {
           fileRejects.forEach(writeReject);

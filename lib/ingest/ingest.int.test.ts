@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -335,6 +335,67 @@ describe('bulk import', () => {
     expect(listed.map((r) => r.line)).toEqual([2, 4]);
     expect(listed[0]!.reason).toMatch(/invalid JSON/i);
     expect(listed[1]!.reason).toMatch(/occurred_at: is not a real date/);
+  });
+});
+
+describe('a file that is not in its format', () => {
+  it('is listed with its reason and the other files still load; --all-or-nothing refuses it', async () => {
+    // Three records of a fixture (its files are {"Records": [...]} or a bare array).
+    const records = readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(path.join(FIXTURES, f), 'utf8')) as unknown)
+      .map((json) => (Array.isArray(json) ? json : (json as { Records: unknown[] }).Records))
+      .find((list) => list.length >= 3)!
+      .slice(0, 3);
+    expect(records).toHaveLength(3);
+    const dir = path.join(os.tmpdir(), `unreadable-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    const write = (name: string, text: string) => {
+      writeFileSync(path.join(dir, name), text);
+      return path.join(dir, name);
+    };
+    // A licence text passed along by a glob, and a file cut off inside its third record.
+    const licence = write('LICENSE', 'MIT License\n\nCopyright (c) 2026\n');
+    const whole = JSON.stringify({ Records: records });
+    const cut = write('cut.json', whole.slice(0, whole.indexOf(JSON.stringify(records[2])) + 40));
+    const good = write('good.json', JSON.stringify({ Records: records.slice(0, 2) }));
+    const files = [licence, cut, good];
+    const rejects = path.join(dir, 'rejects.jsonl');
+
+    await newSource('unreadable');
+    const summary = await importFiles(t.db, {
+      source: 'unreadable',
+      format: 'cloudtrail',
+      files,
+      rejectsFile: rejects,
+    });
+    // The cut file's first two records load (the good file repeats them: duplicates); its
+    // third, cut off, is a rejected record, and the rest of the file is listed after it.
+    expect(summary).toMatchObject({ read: 5, stored: 2, duplicates: 2, rejected: 3 });
+    expect(summary.unreadableFiles.map((u) => u.file)).toEqual([licence, cut]);
+    for (const u of summary.unreadableFiles)
+      expect(u.reason).toMatch(/^not a readable CloudTrail file: .+ \(line \d+\)$/);
+    const listed = readFileSync(rejects, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; line: number; reason: string });
+    expect(listed.map((r) => [r.file, r.line])).toEqual([
+      [licence, 0],
+      [cut, 1],
+      [cut, 0],
+    ]);
+    expect(listed[1]!.reason).toMatch(/unexpected end of file inside this record/);
+    expect(listed[2]!.reason).toBe(summary.unreadableFiles[1]!.reason);
+
+    await newSource('unreadable-strict');
+    const strict = await importFiles(t.db, {
+      source: 'unreadable-strict',
+      format: 'cloudtrail',
+      files,
+      allOrNothing: true,
+    });
+    expect(strict).toMatchObject({ stored: 2, duplicates: 0, refusedFiles: [licence, cut] });
+    expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
   });
 });
 
