@@ -38,7 +38,7 @@ import {
   type ChainedBatch,
 } from '@/lib/audit/writer';
 import { validateEvent, type EventInput } from '@/lib/events/schema';
-import { importFiles } from '@/lib/ingest/bulk';
+import { IMPORT_BATCH_SIZE, importFiles } from '@/lib/ingest/bulk';
 import {
   ensurePartitionsFor,
   prepareHere,
@@ -138,15 +138,14 @@ async function copyFloor(sql: postgres.Sql, events: EventInput[]): Promise<numbe
  * one source on this machine, however cheap the node work became.
  */
 async function databaseAlone(db: Database, events: EventInput[]): Promise<number> {
-  const batchSize = 5_000; // the importer's (lib/ingest/bulk.ts)
   const created = await db.transaction((tx) =>
     createSource(tx, SYSTEM, { name: 'bench-database-alone', description: 'bench' }),
   );
   const source = { id: created.id, streamId: created.streamId };
   let head = await db.$client.begin((tx) => lockStreamHead(tx, source.streamId));
   const batches: { prepared: PreparedBatch; chained: ChainedBatch }[] = [];
-  for (let i = 0; i < events.length; i += batchSize) {
-    const records = events.slice(i, i + batchSize).map((raw, j) => {
+  for (let i = 0; i < events.length; i += IMPORT_BATCH_SIZE) {
+    const records = events.slice(i, i + IMPORT_BATCH_SIZE).map((raw, j) => {
       const valid = validateEvent(raw, i + j);
       if (!valid.ok) throw new Error(`database alone: event ${i + j} is not valid`);
       return { index: i + j, event: valid.event };

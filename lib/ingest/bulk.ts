@@ -42,6 +42,9 @@ export type ImportSummary = {
 };
 type Reject = { file: string; line: number; reason: string; raw?: string };
 
+/** Records per batch (one transaction each) unless the caller says otherwise. */
+export const IMPORT_BATCH_SIZE = 5_000;
+
 /** The bytes of a file, counted as they are read (for the progress bar: compressed bytes of a .gz). */
 async function* countedBytes(
   file: string,
@@ -94,7 +97,7 @@ export async function importFiles(
 ): Promise<ImportSummary> {
   const started = Date.now();
   const source = await findSource(db, options.source);
-  const batchSize = options.batchSize ?? 5_000;
+  const batchSize = options.batchSize ?? IMPORT_BATCH_SIZE;
   const rejectsOut: WriteStream | null = options.rejectsFile
     ? createWriteStream(options.rejectsFile)
     : null;

@@ -395,6 +395,7 @@ describe('a file that is not in its format', () => {
       allOrNothing: true,
     });
     expect(strict).toMatchObject({ stored: 2, duplicates: 0, refusedFiles: [licence, cut] });
+    expect(strict.unreadableFiles.map((u) => u.file)).toEqual([licence, cut]);
     expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
   });
 });
