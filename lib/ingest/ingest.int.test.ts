@@ -1,6 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '@/db/testing';
@@ -397,6 +399,53 @@ describe('a file that is not in its format', () => {
     expect(strict).toMatchObject({ stored: 2, duplicates: 0, refusedFiles: [licence, cut] });
     expect(strict.unreadableFiles.map((u) => u.file)).toEqual([licence, cut]);
     expect((await verifyDatabase(t.db.$client)).ok).toBe(true);
+  });
+});
+
+describe('npm run verify, the command', () => {
+  let cli: TestDatabase;
+  beforeAll(async () => {
+    cli = await createTestDatabase();
+  });
+  afterAll(() => cli.close());
+
+  it('npm run verify prints PASS with exit code 0, and FAIL naming the row with exit code 1', async () => {
+    const source = await cli.db.transaction((tx) =>
+      createSource(tx, SETUP, { name: 'victim-cli', description: '' }),
+    );
+    await ingestEvents(
+      cli.db.$client,
+      source,
+      records(Array.from({ length: 5 }, (_, i) => event(`c-${i}`))),
+    );
+    // The command itself, as a user runs it (tsx scripts/verify.ts), on this database.
+    const root = path.resolve(import.meta.dirname, '../..');
+    const verify = () =>
+      promisify(execFile)(
+        process.execPath,
+        [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'scripts/verify.ts'],
+        {
+          cwd: root,
+          env: {
+            ...process.env,
+            APP_DATABASE_URL: cli.appUrl,
+            WHOCHANGED_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'verify-cli-')),
+          },
+        },
+      ).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (error: { code: number; stdout: string }) => ({ code: error.code, stdout: error.stdout }),
+      );
+    const before = await verify();
+    expect(before.stdout).toMatch(/^PASS: /m);
+    expect(before.code).toBe(0);
+    await cli.owner.begin(async (tx) => {
+      await tx.unsafe('alter table audit_events disable trigger user');
+      await tx`update audit_events set reason = 'edited' where stream_id = ${source.streamId} and seq = 3`;
+    });
+    const after = await verify();
+    expect(after.stdout).toMatch(/^FAIL: .*source:victim-cli.*\b3\b/m);
+    expect(after.code).toBe(1);
   });
 });
 
